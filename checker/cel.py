@@ -1,0 +1,173 @@
+"""The CEL environment: compiling expressions, converting values, custom functions.
+
+Conversion is the expensive part of evaluating CEL in Python, so callers convert each
+entity once (`to_cel`) and evaluate every rule against the same value.
+
+Functions available to every rule, built-in or the organisation's own:
+  present(x)   false for null, "", [] and {}; true otherwise ("missing" in the spec)
+  days(n)      a duration of n days: `risk.assessed + days(30) < today`
+  isodate(t)   a timestamp as YYYY-MM-DD, for messages
+  join(l, sep) the items of a list as one string, for messages
+Dates from the ISMS files are timestamps at 00:00 UTC, and so is `today`.
+`x == null` and `x != null` work for values of every type (cel-python only allows
+them for some), as CEL's heterogeneous equality defines.
+"""
+
+from __future__ import annotations
+
+import datetime
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass
+from typing import Any
+
+import celpy
+from celpy import celtypes, evaluation
+from celpy.celparser import CELParseError
+from celpy.evaluation import CELEvalError, CELUnsupportedError
+
+CelValue = Any
+
+
+def to_cel(value: Any) -> CelValue:
+    """Python data (as the model builds it) as CEL values; dates become timestamps."""
+    if value is None:
+        return None
+    if isinstance(value, bool):
+        return celtypes.BoolType(value)
+    if isinstance(value, int):
+        return celtypes.IntType(value)
+    if isinstance(value, float):
+        return celtypes.DoubleType(value)
+    if isinstance(value, str):
+        return celtypes.StringType(value)
+    if isinstance(value, datetime.datetime):
+        return celtypes.TimestampType(value.astimezone(datetime.timezone.utc))
+    if isinstance(value, datetime.date):
+        return celtypes.TimestampType(
+            datetime.datetime(value.year, value.month, value.day, tzinfo=datetime.timezone.utc)
+        )
+    if isinstance(value, Mapping):
+        return celtypes.MapType({celtypes.StringType(str(k)): to_cel(v) for k, v in value.items()})
+    if isinstance(value, (list, tuple)):
+        return celtypes.ListType([to_cel(v) for v in value])
+    raise TypeError(f"cannot convert {type(value).__name__} to CEL")
+
+
+def _present(value: CelValue) -> celtypes.BoolType:
+    if value is None:
+        return celtypes.BoolType(False)
+    if isinstance(value, (celtypes.StringType, celtypes.ListType, celtypes.MapType)):
+        return celtypes.BoolType(len(value) > 0)
+    return celtypes.BoolType(True)
+
+
+def _days(n: CelValue) -> celtypes.DurationType:
+    return celtypes.DurationType(seconds=int(n) * 86400)
+
+
+def _isodate(ts: CelValue) -> celtypes.StringType:
+    if ts is None:
+        return celtypes.StringType("(no date)")
+    return celtypes.StringType(ts.strftime("%Y-%m-%d"))
+
+
+def _eq(a: CelValue, b: CelValue) -> CelValue:
+    if a is None or b is None:
+        return celtypes.BoolType(a is None and b is None)
+    return evaluation.bool_eq(a, b)
+
+
+def _ne(a: CelValue, b: CelValue) -> CelValue:
+    if a is None or b is None:
+        return celtypes.BoolType(not (a is None and b is None))
+    return evaluation.bool_ne(a, b)
+
+
+def _join(items: CelValue, separator: CelValue) -> celtypes.StringType:
+    return celtypes.StringType(str(separator).join(str(i) for i in items))
+
+
+FUNCTIONS: dict[str, Callable[..., Any]] = {
+    "present": _present,
+    "join": _join,
+    "days": _days,
+    "isodate": _isodate,
+    "_==_": _eq,
+    "_!=_": _ne,
+}
+
+
+class CompileError(Exception):
+    """An expression that does not compile; line and column are within the expression."""
+
+    def __init__(self, message: str, line: int, column: int) -> None:
+        super().__init__(message)
+        self.message = message
+        self.line = line
+        self.column = column
+
+
+class EvalError(Exception):
+    """An expression that failed on one entity."""
+
+
+@dataclass(frozen=True)
+class Program:
+    """A compiled expression, ready to run against activations."""
+
+    source: str
+    runner: Any
+
+    def run(self, activation: Mapping[str, CelValue]) -> CelValue:
+        try:
+            result = self.runner.evaluate(activation)
+        except (CELEvalError, CELUnsupportedError) as e:
+            raise EvalError(_eval_message(e)) from e
+        except (TypeError, ValueError, ArithmeticError, KeyError, AttributeError) as e:
+            raise EvalError(f"{type(e).__name__}: {e}") from e
+        if isinstance(result, CELEvalError):
+            raise EvalError(_eval_message(result))
+        return result
+
+    def run_bool(self, activation: Mapping[str, CelValue]) -> bool:
+        result = self.run(activation)
+        if not isinstance(result, celtypes.BoolType):
+            raise EvalError(f"expression gave {_cel_repr(result)}, not true or false")
+        return bool(result)
+
+    def run_str(self, activation: Mapping[str, CelValue]) -> str:
+        result = self.run(activation)
+        if isinstance(result, str):
+            return str(result)
+        return _cel_repr(result)
+
+
+def _eval_message(e: Exception) -> str:
+    args = getattr(e, "args", ())
+    text = str(args[0]) if args else str(e)
+    return text.split(" (in activation", 1)[0]
+
+
+def _cel_repr(value: CelValue) -> str:
+    if value is None:
+        return "null"
+    return f"{type(value).__name__.replace('Type', '').lower()} {value}"
+
+
+class Compiler:
+    """Compiles CEL expressions once; one per run, shared by all rule files."""
+
+    def __init__(self) -> None:
+        self.env = celpy.Environment()
+
+    def compile(self, expression: str) -> Program:
+        try:
+            ast = self.env.compile(expression)
+        except CELParseError as e:
+            line = getattr(e, "line", None) or 1
+            column = getattr(e, "column", None) or 1
+            first = str(e.args[0]).splitlines()[0] if e.args else "syntax error"
+            raise CompileError(first, line, column) from e
+        except Exception as e:  # cel-python raises various errors for bad macros
+            raise CompileError(f"{type(e).__name__}: {e}", 1, 1) from e
+        return Program(expression, self.env.program(ast, functions=FUNCTIONS))

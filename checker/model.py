@@ -1,0 +1,246 @@
+"""ISMS entities: the user's mappings normalised, linked, and given derived values.
+
+Each entity's `values` is plain Python data (dates as `datetime.date`) with every field
+the format defines present (absent ones as null, lists as []), so rules can test
+`risk.acceptance == null` or `present(control.owner)` without guarding each access.
+Derived values (spec section 1) are computed here, once, before any rule runs.
+"""
+
+from __future__ import annotations
+
+import datetime
+import re
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from checker.loader import Source
+from checker.methodology import Methodology
+
+RISK_FIELDS = (
+    "id", "title", "description", "owner", "assets", "threats", "inherent", "treatment",
+    "controls", "plans", "residual", "assessed", "review_days", "acceptance", "status",
+)  # fmt: skip
+CONTROL_FIELDS = (
+    "id", "title", "custom", "applicable", "justification", "status", "owner", "evidence",
+    "reviewed", "measurement", "audited",
+)  # fmt: skip
+PLAN_FIELDS = (
+    "id", "title", "risks", "owner", "status", "approval", "created", "due", "completed",
+    "resources", "target_residual", "actions",
+)  # fmt: skip
+ACTION_FIELDS = ("id", "title", "owner", "due", "status", "done", "controls")
+WAIVER_FIELDS = ("rule", "target", "reason", "approved_by", "date", "expires")
+ACCEPTANCE_FIELDS = ("by", "date", "expires", "rationale")
+APPROVAL_FIELDS = ("by", "date")
+LIST_FIELDS = {"assets", "threats", "controls", "plans", "risks", "evidence", "actions"}
+DATE_FIELDS = {
+    "assessed", "reviewed", "audited", "created", "due", "completed", "done", "date", "expires",
+}  # fmt: skip
+_URL = re.compile(r"^[A-Za-z][A-Za-z0-9+.-]*://")
+
+
+def to_date(value: Any) -> datetime.date | None:
+    """A schema-valid date string as a date; anything else as None."""
+    if isinstance(value, str):
+        try:
+            return datetime.date.fromisoformat(value)
+        except ValueError:
+            return None
+    return None
+
+
+def _normalise(data: Mapping[str, Any], fields: Iterable[str]) -> dict[str, Any]:
+    out: dict[str, Any] = {}
+    for name in fields:
+        value = data.get(name)
+        if value is None and name in LIST_FIELDS:
+            value = []
+        elif name in DATE_FIELDS:
+            value = to_date(value)
+        out[name] = value
+    for name, value in data.items():  # user extensions (x-...) stay readable
+        out.setdefault(name, value)
+    return out
+
+
+def _sub(value: Any, fields: Iterable[str]) -> dict[str, Any] | None:
+    return _normalise(value, fields) if isinstance(value, Mapping) else None
+
+
+@dataclass
+class Entity:
+    """One risk, control, plan, action or waiver; `values` is what rules see."""
+
+    kind: str
+    id: str
+    source: Source
+    values: dict[str, Any]
+    valid: bool = True  # False once it breaks its schema: rules then leave it alone
+    path: tuple[str | int, ...] = ()  # where inside the source (actions: ("actions", i))
+    plan: Entity | None = None  # an action's plan
+
+    @property
+    def line(self) -> int:
+        return self.source.position(self.path)[0]
+
+
+def entity_id(kind: str, source: Source, key: str = "id") -> str:
+    value = source.data.get(key)
+    if isinstance(value, str) and value:
+        return value
+    suffix = f"#{source.index + 1}" if source.index is not None else ""
+    return f"{source.file}{suffix}"
+
+
+def risk_values(m: Methodology, data: Mapping[str, Any]) -> dict[str, Any]:
+    v = _normalise(data, RISK_FIELDS)
+    v["status"] = v["status"] or "open"
+    v["acceptance"] = _sub(v["acceptance"], ACCEPTANCE_FIELDS)
+    return v
+
+
+def derive_risk(m: Methodology, v: dict[str, Any], plan_ids: list[str]) -> None:
+    """Adds the derived values of spec section 1 to a risk's values."""
+
+    def level_of(rating: Any) -> int | None:
+        if not isinstance(rating, Mapping):
+            return None
+        return m.level(rating.get("likelihood"), rating.get("impact"))
+
+    v["inherent_level"] = level_of(v["inherent"])
+    v["residual_level"] = level_of(v["residual"]) if v["residual"] is not None else None
+    v["level"] = v["residual_level"] if v["residual"] is not None else v["inherent_level"]
+    v["band"] = m.band(v["level"])
+    by_band = m.review["by_band"]
+    days = v["review_days"] or by_band.get(v["band"]) or m.review["risk_days"]
+    v["review_days_effective"] = days
+    assessed = v["assessed"]
+    v["next_review"] = assessed + datetime.timedelta(days=days) if assessed else None
+    v["plan_ids"] = plan_ids
+
+
+def control_values(
+    m: Methodology, data: Mapping[str, Any], catalog: Mapping[str, Mapping[str, str]]
+) -> dict[str, Any]:
+    v = _normalise(data, CONTROL_FIELDS)
+    entry = catalog.get(v["id"]) if isinstance(v["id"], str) else None
+    v["custom"] = bool(v["custom"])
+    v["in_catalog"] = entry is not None
+    v["theme"] = entry["theme"] if entry else None
+    if not v["title"] and entry:
+        v["title"] = entry["title"]
+    v["missing_evidence"] = missing_evidence(m.root, v["evidence"])
+    return v
+
+
+def missing_evidence(root: Path, evidence: Any) -> list[str]:
+    """Evidence entries that are neither a URL nor an existing path inside the ISMS root."""
+    missing: list[str] = []
+    base = root.resolve()
+    for item in evidence if isinstance(evidence, list) else []:
+        if not isinstance(item, str) or _URL.match(item):
+            continue
+        target = (root / item).resolve()
+        inside = target == base or base in target.parents
+        if not inside or not target.exists():
+            missing.append(item)
+    return missing
+
+
+def plan_values(data: Mapping[str, Any]) -> dict[str, Any]:
+    v = _normalise(data, PLAN_FIELDS)
+    v["approval"] = _sub(v["approval"], APPROVAL_FIELDS)
+    v["actions"] = [
+        _normalise(a, ACTION_FIELDS) if isinstance(a, Mapping) else a for a in v["actions"]
+    ]
+    return v
+
+
+def waiver_values(data: Mapping[str, Any]) -> dict[str, Any]:
+    v = _normalise(data, WAIVER_FIELDS)
+    v["id"] = f"{v['rule']}:{v['target']}"
+    v["matches"] = None  # set once the other rules have run
+    return v
+
+
+@dataclass
+class Model:
+    """All entities of one ISMS, by kind, in file order; `index` maps first ids."""
+
+    methodology: Methodology
+    risks: list[Entity] = field(default_factory=list)
+    controls: list[Entity] = field(default_factory=list)
+    plans: list[Entity] = field(default_factory=list)
+    actions: list[Entity] = field(default_factory=list)
+    waivers: list[Entity] = field(default_factory=list)
+
+    def of_kind(self, kind: str) -> list[Entity]:
+        return {
+            "risk": self.risks,
+            "control": self.controls,
+            "plan": self.plans,
+            "action": self.actions,
+            "waiver": self.waivers,
+        }[kind]
+
+    @staticmethod
+    def first_by_id(entities: Iterable[Entity]) -> dict[str, Entity]:
+        out: dict[str, Entity] = {}
+        for e in entities:
+            out.setdefault(e.id, e)
+        return out
+
+    def unique(self, kind: str) -> list[Entity]:
+        """The entities rules run on: schema-valid, and the first of any duplicated id."""
+        seen: set[str] = set()
+        out = []
+        for e in self.of_kind(kind):
+            if e.id not in seen:
+                seen.add(e.id)
+                if e.valid:
+                    out.append(e)
+        return out
+
+
+def build_model(
+    m: Methodology,
+    risks: Iterable[tuple[Source, bool]],
+    controls: Iterable[tuple[Source, bool]],
+    plans: Iterable[tuple[Source, bool]],
+    waivers: Iterable[tuple[Source, bool]],
+) -> Model:
+    """Entities from schema-checked sources (`bool` = schema-valid), links resolved."""
+    model = Model(m)
+    catalog = {c.id: {"id": c.id, "title": c.title, "theme": c.theme} for c in m.catalog}
+    for src, ok in risks:
+        model.risks.append(
+            Entity("risk", entity_id("risk", src), src, risk_values(m, src.data), ok)
+        )
+    for src, ok in controls:
+        values = control_values(m, src.data, catalog)
+        model.controls.append(Entity("control", entity_id("control", src), src, values, ok))
+    for src, ok in plans:
+        plan = Entity("plan", entity_id("plan", src), src, plan_values(src.data), ok)
+        model.plans.append(plan)
+        for i, action in enumerate(plan.values["actions"]):
+            if isinstance(action, dict):
+                aid = action["id"] if isinstance(action.get("id"), str) else f"#{i + 1}"
+                model.actions.append(
+                    Entity("action", f"{plan.id}/{aid}", src, action, ok, ("actions", i), plan)
+                )
+    for src, ok in waivers:
+        values = waiver_values(src.data)
+        model.waivers.append(Entity("waiver", values["id"], src, values, ok))
+
+    links: dict[str, set[str]] = {r.id: set() for r in model.risks}
+    for r in model.risks:
+        links[r.id].update(p for p in r.values["plans"] if isinstance(p, str))
+    for p in model.plans:
+        for rid in p.values["risks"]:
+            if rid in links:
+                links[rid].add(p.id)
+    for r in model.risks:
+        derive_risk(m, r.values, sorted(links[r.id]))
+    return model

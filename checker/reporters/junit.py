@@ -1,0 +1,58 @@
+"""JUnit XML: a testsuite per rule, a testcase per (rule, entity), passes included.
+
+Findings at or above --fail-on are <failure>, evaluation errors <error>, waived
+findings <skipped>; findings below --fail-on (and, with --new-only, existing ones)
+pass with their message in <system-out>, so the failure count equals the findings
+that fail the build. Testcases carry `file` and `line` (read by GitLab and GitHub
+report actions, although the Jenkins XSD does not list them).
+"""
+
+from __future__ import annotations
+
+from junit_xml import TestCase, TestSuite, to_xml_report_string
+
+from checker.findings import Outcome, Report, Result
+
+
+def _case(report: Report, r: Result, fail_on: str) -> TestCase:
+    case = TestCase(
+        name=r.case,
+        classname=r.kind,
+        file=r.location.file,
+        line=r.location.line,
+        elapsed_sec=0.0,
+    )
+    detail = f"{r.location.file}:{r.location.line}: {r.severity.value} {r.rule} [{r.entity or '-'}]"
+    if r.change:
+        detail += f" ({r.change})"
+    if r.outcome is Outcome.ERROR:
+        case.add_error_info(message=r.message, output=detail, error_type="evaluation-error")
+    elif r.outcome is Outcome.WAIVED and r.waiver is not None:
+        w = r.waiver
+        case.add_skipped_info(
+            message=f"waived until {w.expires} (approved by {w.approved_by}): {w.reason}",
+            output=f"{detail} {r.message}",
+        )
+    elif r.outcome is Outcome.FAIL and report.fails_build(r, fail_on):
+        case.add_failure_info(message=r.message, output=detail, failure_type=r.severity.value)
+    elif r.outcome is Outcome.FAIL:
+        case.stdout = f"{detail} {r.message} (does not fail the build)"
+    return case
+
+
+def render(report: Report, fail_on: str, color: bool = False) -> str:
+    by_rule: dict[str, list[Result]] = {i.id: [] for i in report.rules}
+    for r in report.results:
+        by_rule.setdefault(r.rule, []).append(r)
+    infos = {i.id: i for i in report.rules}
+    suites = []
+    for rule_id in sorted(by_rule):
+        info = infos.get(rule_id)
+        properties = {"severity": info.severity.value if info else "error"}
+        if info is not None:
+            properties["title"] = info.title
+            properties["references"] = "; ".join(info.references)
+        cases = [_case(report, r, fail_on) for r in sorted(by_rule[rule_id], key=lambda r: r.case)]
+        suites.append(TestSuite(rule_id, cases, properties=properties, package="isms-check"))
+    xml: str = to_xml_report_string(suites, prettyprint=True, encoding="utf-8")
+    return xml if xml.endswith("\n") else xml + "\n"

@@ -1,0 +1,56 @@
+"""Plain text: `FILE:LINE: SEVERITY RULE-ID [ENTITY] message`, then a summary line."""
+
+from __future__ import annotations
+
+from checker.findings import Outcome, Report, Result
+
+_COLORS = {"error": "\033[31m", "warning": "\033[33m", "info": "\033[36m"}
+_RESET = "\033[0m"
+
+
+def _clean(text: str) -> str:
+    """One line per finding: control characters from the ISMS files are made visible."""
+    return "".join(ch if ch.isprintable() else repr(ch)[1:-1] for ch in text)
+
+
+def line(r: Result, color: bool = False) -> str:
+    severity = r.severity.value
+    if color:
+        severity = f"{_COLORS[severity]}{severity}{_RESET}"
+    entity = _clean(r.entity) if r.entity is not None else "-"
+    text = (
+        f"{r.location.file}:{r.location.line}: {severity} {r.rule} [{entity}] {_clean(r.message)}"
+    )
+    if r.outcome is Outcome.ERROR:
+        text += " (evaluation error)"
+    if r.waiver is not None:
+        w = r.waiver
+        text += f" (waived by {_clean(w.approved_by)} until {w.expires}: {_clean(w.reason)})"
+    if r.change:
+        text += f" ({r.change})"
+    return text
+
+
+def summary(report: Report, fail_on: str) -> str:
+    c = report.summary()
+    checks = len(report.results)
+    verdict = "failed" if report.exit_code(fail_on) else "passed"
+    return (
+        f"{verdict}: {c['error']} errors, {c['warning']} warnings, {c['info']} info, "
+        f"{c['waived']} waived, {c['errors']} evaluation errors "
+        f"({checks} checks of {len(report.rules)} rules, today {report.today.isoformat()})"
+    )
+
+
+def render(report: Report, fail_on: str, color: bool = False) -> str:
+    out: list[str] = []
+    open_ = [r for r in report.findings if r.outcome is not Outcome.WAIVED]
+    waived = [r for r in report.findings if r.outcome is Outcome.WAIVED]
+    out += [line(r, color) for r in open_]
+    for title, rows in (("Waived:", waived), ("Resolved by this change:", report.resolved)):
+        if rows:
+            out += [""] * bool(out) + [title] + [line(r, color) for r in rows]
+    if out:
+        out.append("")
+    out.append(summary(report, fail_on))
+    return "\n".join(out) + "\n"

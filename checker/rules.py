@@ -1,0 +1,184 @@
+"""Rule files (CEL) → compiled Rules. Built-in and organisation rules alike.
+
+A rule file that is not valid YAML, breaks the rules schema, reuses a rule id, or holds
+an expression that does not compile stops the run (RuleError, exit 2) with file, line
+and column. Expressions are compiled once per run. Beyond CEL's own syntax, each
+expression is checked for names it cannot know: a variable other than those of its
+resource (a typo such as `rsk.level`) is a compile error, not an error on every entity.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from lark import Token, Tree
+
+from checker import schema
+from checker.cel import CompileError, Compiler, Program
+from checker.errors import RuleError
+from checker.findings import RuleInfo, Severity
+from checker.loader import DisplayPaths, Parsed, YamlProblem, parse_yaml, read_text, yaml_files
+from checker.resources import data_dir
+
+RESOURCES = ("risk", "control", "plan", "action", "isms", "waiver", "catalog")
+COMMON_VARIABLES = ("isms", "today", "kind")
+VARIABLES = {
+    "risk": ("risk",),
+    "control": ("control",),
+    "plan": ("plan",),
+    "action": ("action", "plan"),
+    "isms": (),
+    "waiver": ("waiver",),
+    "catalog": ("catalog",),
+}
+_MACROS = {"all", "exists", "exists_one", "map", "filter"}
+_TYPE_NAMES = {
+    "int", "uint", "double", "bool", "string", "bytes", "list", "map", "null_type", "type",
+    "timestamp", "duration", "google",
+}  # fmt: skip
+
+
+@dataclass(frozen=True)
+class Rule:
+    info: RuleInfo
+    resources: tuple[str, ...]
+    check: Program
+    when: Program | None = None
+    message: Program | None = None
+
+
+def builtin_rule_files() -> list[Path]:
+    return sorted(data_dir("policies").glob("*.yaml"))
+
+
+def load_rules(files: Iterable[Path], display: DisplayPaths, compiler: Compiler) -> list[Rule]:
+    """Every rule of `files`, in order; ids must be unique across all of them."""
+    rules: list[Rule] = []
+    seen: dict[str, str] = {}
+    for path in files:
+        shown = display.of(path)
+        for rule in _load_file(path, shown, compiler):
+            if rule.info.id in seen:
+                raise RuleError(
+                    f"{rule.info.source}: rule id {rule.info.id} is already defined at "
+                    f"{seen[rule.info.id]}: rule ids must be unique; rename yours"
+                )
+            seen[rule.info.id] = rule.info.source
+            rules.append(rule)
+    return rules
+
+
+def org_rule_files(folder: Path) -> list[Path]:
+    return list(yaml_files(folder))
+
+
+def _load_file(path: Path, shown: str, compiler: Compiler) -> list[Rule]:
+    try:
+        text = read_text(path)
+        parsed = parse_yaml(text)
+    except YamlProblem as p:
+        raise RuleError(f"{shown}:{p.line}:{p.column}: {p.message}") from p
+    violations = schema.validate("rules", parsed.data)
+    if violations:
+        lines = [f"{shown}:{parsed.position(v.path)[0]}: {v.message}" for v in violations]
+        raise RuleError("rule file is invalid:\n  " + "\n  ".join(lines))
+    lines_of_text = text.splitlines()
+    return [
+        _compile_rule(raw, (("rules", i)), parsed, shown, lines_of_text, compiler)
+        for i, raw in enumerate(parsed.data["rules"])
+    ]
+
+
+def _compile_rule(
+    raw: dict[str, Any],
+    path: tuple[str, int],
+    parsed: Parsed,
+    shown: str,
+    text: Sequence[str],
+    compiler: Compiler,
+) -> Rule:
+    resource = raw["resource"]
+    resources = tuple(resource) if isinstance(resource, list) else (resource,)
+    known = set(COMMON_VARIABLES).union(*(VARIABLES[r] for r in resources))
+
+    def compiled(field: str) -> Program | None:
+        expression = raw.get(field)
+        if expression is None or (field == "message" and not expression):
+            return None
+        line, column = parsed.position((*path, field))
+        try:
+            program = compiler.compile(expression)
+            _check_names(program, known, resources)
+        except CompileError as e:
+            where = _expression_position(text, line, column, e.line, e.column)
+            raise RuleError(
+                f"{shown}:{where[0]}:{where[1]}: rule {raw['id']}: `{field}` does not compile: "
+                f"{e.message}"
+            ) from e
+        return program
+
+    info = RuleInfo(
+        id=raw["id"],
+        title=raw["title"],
+        severity=Severity(raw["severity"]),
+        resource=", ".join(resources),
+        references=tuple(raw.get("references") or ()),
+        remediation=raw.get("remediation") or "",
+        description=raw.get("description") or "",
+        example=raw.get("example") or "",
+        when=raw.get("when") or "",
+        check=raw["check"],
+        message=raw.get("message") or "",
+        source=f"{shown}:{parsed.position(path)[0]}",
+    )
+    check = compiled("check")
+    assert check is not None  # required by the schema
+    return Rule(info, resources, check, compiled("when"), compiled("message"))
+
+
+def _expression_position(
+    text: Sequence[str], line: int, column: int, e_line: int, e_column: int
+) -> tuple[int, int]:
+    """Maps a position inside an expression to the file, for plain, quoted and block
+    scalars (for folded block scalars the line is the best guess)."""
+    source_line = text[line - 1] if 0 < line <= len(text) else ""
+    indicator = source_line[column - 1 : column]
+    if indicator in ("|", ">"):
+        body = text[line] if line < len(text) else ""
+        indent = len(body) - len(body.lstrip(" "))
+        return line + e_line, indent + e_column
+    if e_line == 1:
+        return line, column + e_column - (0 if indicator in ("'", '"') else 1)
+    return line + e_line - 1, e_column
+
+
+def _check_names(program: Program, known: set[str], resources: tuple[str, ...]) -> None:
+    tree = program.runner.ast if hasattr(program.runner, "ast") else None
+    if not isinstance(tree, Tree):
+        return
+    bound: set[str] = set()
+    idents: list[Token] = []
+    for node in tree.iter_subtrees():
+        if node.data == "member_dot_arg" and len(node.children) >= 3:
+            method, args = node.children[1], node.children[2]
+            if str(method) in _MACROS and isinstance(args, Tree) and args.children:
+                first = args.children[0]
+                for token in first.scan_values(lambda v: isinstance(v, Token)):
+                    bound.add(str(token))
+                    break
+        elif node.data == "ident" and node.children:
+            token = node.children[0]
+            if isinstance(token, Token):
+                idents.append(token)
+    for token in idents:
+        name = str(token)
+        if name not in known and name not in bound and name not in _TYPE_NAMES:
+            raise CompileError(
+                f"unknown name '{name}': a {' / '.join(resources)} rule can use "
+                f"{', '.join(sorted(known))}",
+                token.line or 1,
+                token.column or 1,
+            )

@@ -1,0 +1,186 @@
+"""The four structural rules, in Python: ISMS-PARSE, ISMS-SCHEMA, ISMS-DUP, ISMS-REF.
+
+They judge the files and the links between entities, before any CEL rule can: an entity
+that breaks its schema is reported here and left out of the CEL rules until it is fixed.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Iterable, Sequence
+
+from checker import schema
+from checker.findings import Location, Outcome, Result, RuleInfo, Severity
+from checker.loader import ParsedFile, Source
+from checker.model import Entity, Model
+
+_SRC = "built-in (python)"
+PARSE = RuleInfo(
+    id="ISMS-PARSE",
+    title="ISMS files are valid YAML holding a mapping or a list of mappings",
+    severity=Severity.ERROR,
+    resource="file",
+    references=("ISO/IEC 27001:2022 7.5.3",),
+    remediation="Fix the YAML at the line shown: each file holds one entity (a mapping) "
+    "or a list of entities.",
+    description="Every file under risks/, controls/, plans/ and the waivers file must parse "
+    "as YAML and hold one mapping or a list of mappings. A broken file is reported, never "
+    "skipped: the entities in it are invisible to every other rule until it is fixed.",
+    source=_SRC,
+)
+SCHEMA = RuleInfo(
+    id="ISMS-SCHEMA",
+    title="Entities match their JSON Schema",
+    severity=Severity.ERROR,
+    resource="risk, control, plan, waiver",
+    references=("ISO/IEC 27001:2022 7.5.2",),
+    remediation="Correct the field named in the message; `isms-check schema KIND` prints "
+    "the schema, which editors can use for completion.",
+    description="Each risk, control, plan and waiver is checked against its JSON Schema: "
+    "types, enums, id patterns, date formats and required fields. One finding per "
+    "violation, at its line. An entity that breaks its schema is not judged by the other "
+    "rules until it is fixed.",
+    source=_SRC,
+)
+DUP = RuleInfo(
+    id="ISMS-DUP",
+    title="Entity ids are unique within their kind",
+    severity=Severity.ERROR,
+    resource="risk, control, plan, action, waiver",
+    references=("ISO/IEC 27001:2022 7.5.2",),
+    remediation="Give each entity its own id; the rules judge only the first one.",
+    description="Two risks, two controls, two plans, two actions of one plan or two waivers "
+    "for the same rule and target share an id. Links by id become ambiguous; only the "
+    "first is judged by the other rules.",
+    source=_SRC,
+)
+REF = RuleInfo(
+    id="ISMS-REF",
+    title="Links name known ids",
+    severity=Severity.ERROR,
+    resource="risk, plan, action, waiver",
+    references=("ISO/IEC 27001:2022 6.1.3",),
+    remediation="Correct the id, or add the missing risk, control or plan.",
+    description="risk.controls, risk.plans, plan.risks, action.controls, waiver.rule and "
+    "waiver.target must name ids that exist.",
+    source=_SRC,
+)
+STRUCTURAL_RULES = (PARSE, SCHEMA, DUP, REF)
+
+
+def result(
+    info: RuleInfo,
+    kind: str,
+    entity: str | None,
+    location: Location,
+    outcome: Outcome,
+    message: str = "",
+    case: str = "",
+) -> Result:
+    return Result(
+        rule=info.id,
+        severity=info.severity,
+        kind=kind,
+        entity=entity,
+        location=location,
+        outcome=outcome,
+        message=message or (info.title if outcome is not Outcome.PASS else ""),
+        references=info.references,
+        case=case or f"{info.id}::{entity if entity is not None else location.file}",
+    )
+
+
+def parse_results(files: Iterable[ParsedFile]) -> list[Result]:
+    out = []
+    for f in files:
+        if f.problem is None:
+            out.append(result(PARSE, "file", None, Location(f.file, 1), Outcome.PASS))
+        else:
+            loc = Location(f.file, f.problem.line, f.problem.column)
+            out.append(result(PARSE, "file", None, loc, Outcome.FAIL, f.problem.message))
+    return out
+
+
+def schema_results(kind: str, source: Source, entity: str) -> tuple[bool, list[Result]]:
+    """Validates one entity; (valid, results): a pass, or one finding per violation."""
+    violations = schema.validate(kind, source.data)
+    if not violations:
+        loc = Location(source.file, source.line, source.position(())[1])
+        return True, [result(SCHEMA, kind, entity, loc, Outcome.PASS)]
+    out = []
+    for v in violations:
+        line, column = source.position(v.path)
+        where = "/".join(str(p) for p in v.path)
+        case = f"{SCHEMA.id}::{entity}" + (f" at {where}" if where else "")
+        out.append(
+            result(
+                SCHEMA,
+                kind,
+                entity,
+                Location(source.file, line, column),
+                Outcome.FAIL,
+                v.message,
+                case,
+            )
+        )
+    return False, out
+
+
+def _location(e: Entity) -> Location:
+    line, column = e.source.position(e.path)
+    return Location(e.source.file, line, column)
+
+
+def dup_results(model: Model) -> list[Result]:
+    out = []
+    for kind in ("risk", "control", "plan", "action", "waiver"):
+        groups: dict[str, list[Entity]] = defaultdict(list)
+        for e in model.of_kind(kind):
+            groups[e.id].append(e)
+        for eid, group in groups.items():
+            if len(group) == 1:
+                out.append(result(DUP, kind, eid, _location(group[0]), Outcome.PASS))
+                continue
+            places = ", ".join(f"{e.source.file}:{e.line}" for e in group)
+            message = f"{kind} id {eid} is used {len(group)} times ({places}): ids must be unique"
+            out.append(result(DUP, kind, eid, _location(group[1]), Outcome.FAIL, message))
+    return out
+
+
+def ref_results(model: Model, rule_ids: Sequence[str]) -> list[Result]:
+    """Checks every link of every risk (but closed ones), plan, action and waiver."""
+    risks = {e.id for e in model.risks}
+    controls = {e.id for e in model.controls}
+    plans = {e.id for e in model.plans}
+    targets = (
+        risks | controls | plans | {e.id for e in model.actions}
+        | {c.id for c in model.methodology.catalog} | {"isms"}
+    )  # fmt: skip
+    out = []
+
+    def judge(e: Entity, checks: Sequence[tuple[str, object, set[str]]]) -> None:
+        unknown = []
+        for field, values, known in checks:
+            items = values if isinstance(values, list) else [values]
+            unknown += [f"{field} '{v}'" for v in items if isinstance(v, str) and v not in known]
+        if unknown:
+            what = "; ".join(unknown)
+            out.append(result(REF, e.kind, e.id, _location(e), Outcome.FAIL, f"unknown id: {what}"))
+        else:
+            out.append(result(REF, e.kind, e.id, _location(e), Outcome.PASS))
+
+    for e in model.unique("risk"):
+        if e.values["status"] != "closed":
+            judge(
+                e,
+                [("controls", e.values["controls"], controls), ("plans", e.values["plans"], plans)],
+            )
+    for e in model.unique("plan"):
+        judge(e, [("risks", e.values["risks"], risks)])
+    for e in model.unique("action"):
+        judge(e, [("controls", e.values["controls"], controls)])
+    for e in model.unique("waiver"):
+        judge(
+            e, [("rule", e.values["rule"], set(rule_ids)), ("target", e.values["target"], targets)]
+        )
+    return out
