@@ -34,6 +34,7 @@ def isms_values(model: Model) -> dict[str, Any]:
         "review": m.review,
         "paths": m.paths,
         "catalog_name": m.catalog_name,
+        "change": model.change,  # PR mode: what the change does to the rules (GIT-003)
         "catalog": {c.id: {"id": c.id, "title": c.title, "theme": c.theme} for c in m.catalog},
         # every id written in the files, schema-valid or not (SOA-001 must not call a
         # control "missing" that is only broken: ISMS-SCHEMA reports that)
@@ -79,20 +80,28 @@ class Evaluator:
             "control": [self._target(e, "control") for e in model.unique("control")],
             "plan": [self._target(e, "plan") for e in model.unique("plan")],
             "action": [self._target(e, "action") for e in model.unique("action")],
-            "isms": [Target("isms", "isms", isms_loc, {**common, "kind": to_cel("isms")})],
+            "isms": [
+                Target("isms", "isms", isms_loc, {**common, "kind": to_cel("isms"), "entity": isms})
+            ],
             "catalog": [
                 Target(
                     "control",
                     c.id,
                     catalog_loc,
-                    {**common, "kind": to_cel("catalog"), "catalog": isms["catalog"][to_cel(c.id)]},
+                    {
+                        **common,
+                        "kind": to_cel("catalog"),
+                        "catalog": isms["catalog"][to_cel(c.id)],
+                        "entity": isms["catalog"][to_cel(c.id)],
+                    },
                 )
                 for c in m.catalog
             ],
         }
 
     def _target(self, e: Entity, variable: str) -> Target:
-        activation = {**self.common, "kind": to_cel(variable), variable: self.entity_cel[id(e)]}
+        value = self.entity_cel[id(e)]
+        activation = {**self.common, "kind": to_cel(variable), variable: value, "entity": value}
         if e.plan is not None:
             activation["plan"] = self.entity_cel[id(e.plan)]
         line, column = e.source.position(e.path)

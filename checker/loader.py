@@ -14,14 +14,17 @@ A broken file never raises out of this module: it comes back as a `ParsedFile` w
 
 from __future__ import annotations
 
+import posixpath
 import re
-from collections.abc import Iterator, Mapping
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
 import yaml
 from yaml.nodes import MappingNode, Node, ScalarNode, SequenceNode
+
+from checker.tree import FileTree
 
 JsonPath = tuple[str | int, ...]
 Position = tuple[int, int]  # 1-based line and column
@@ -145,12 +148,12 @@ def parse_yaml(text: str) -> Parsed:
         loader.dispose()
 
 
-def read_text(path: Path) -> str:
+def read_text(tree: FileTree, rel: str) -> str:
     """A file's text as UTF-8 (a BOM is allowed); raises YamlProblem if it cannot be read."""
     try:
-        raw = path.read_bytes()
+        raw = tree.read_bytes(rel)
     except OSError as e:
-        raise YamlProblem(f"cannot read the file: {e.strerror}") from e
+        raise YamlProblem(f"cannot read the file: {e.strerror or e}") from e
     try:
         return raw.decode("utf-8-sig")
     except UnicodeDecodeError as e:
@@ -158,8 +161,8 @@ def read_text(path: Path) -> str:
         raise YamlProblem("the file is not UTF-8 text: save it as UTF-8", line) from e
 
 
-def load_file(path: Path) -> Parsed:
-    return parse_yaml(read_text(path))
+def load_file(tree: FileTree, rel: str) -> Parsed:
+    return parse_yaml(read_text(tree, rel))
 
 
 @dataclass(frozen=True)
@@ -228,41 +231,37 @@ def _type_name(value: Any) -> str:
     )
 
 
-def yaml_files(folder: Path) -> Iterator[Path]:
-    """The .yaml and .yml files under `folder`, recursively, in a stable order."""
-    if not folder.is_dir():
-        return
-    found = [p for p in folder.rglob("*") if p.suffix in (".yaml", ".yml") and p.is_file()]
-    yield from sorted(found, key=lambda p: p.relative_to(folder).as_posix())
-
-
-def load_entity_folder(folder: Path, display: DisplayPaths) -> list[ParsedFile]:
+def load_entity_files(
+    tree: FileTree, rels: Iterable[str], display: DisplayPaths
+) -> list[ParsedFile]:
+    """Each file as the entities it holds, or the problem that kept it from loading."""
     out: list[ParsedFile] = []
-    for path in yaml_files(folder):
-        rel = display.of(path)
+    for rel in rels:
+        shown = display.of(rel)
         try:
-            out.append(entities_of(rel, load_file(path)))
+            out.append(entities_of(shown, load_file(tree, rel)))
         except YamlProblem as problem:
-            out.append(ParsedFile(rel, problem=problem))
+            out.append(ParsedFile(shown, problem=problem))
     return out
 
 
 @dataclass(frozen=True)
 class DisplayPaths:
-    """Turns paths into report paths: relative to the git work tree when the ISMS is in
-    one (so annotations land on the right file), else to the ISMS root; forward slashes."""
+    """Turns ISMS-relative paths into report paths: relative to the git work tree when
+    the ISMS is in one (so annotations land on the right file), else to the ISMS root;
+    forward slashes."""
 
-    base: Path
+    prefix: str = ""  # the ISMS root relative to the report base
+    top: Path | None = None  # the git work tree holding the ISMS, if any
 
     @staticmethod
     def for_root(root: Path) -> DisplayPaths:
+        root = root.resolve()
         for folder in (root, *root.parents):
             if (folder / ".git").exists():
-                return DisplayPaths(folder)
-        return DisplayPaths(root)
+                rel = root.relative_to(folder).as_posix()
+                return DisplayPaths("" if rel == "." else rel, folder)
+        return DisplayPaths()
 
-    def of(self, path: Path) -> str:
-        try:
-            return path.resolve().relative_to(self.base.resolve()).as_posix()
-        except ValueError:
-            return path.as_posix()
+    def of(self, rel: str) -> str:
+        return posixpath.normpath(posixpath.join(self.prefix, rel)) if self.prefix else rel

@@ -15,6 +15,7 @@ from checker import schema
 from checker.errors import ConfigError
 from checker.loader import DisplayPaths, Parsed, YamlProblem, load_file
 from checker.resources import catalog_file
+from checker.tree import DiskTree, FileTree
 
 ISMS_FILES = ("isms.yaml", "isms.yml")
 DEFAULT_PATHS = {
@@ -48,7 +49,6 @@ class CatalogControl:
 
 @dataclass(frozen=True)
 class Methodology:
-    root: Path
     file: str  # display path of isms.yaml
     data: Mapping[str, Any]
     parsed: Parsed
@@ -104,14 +104,14 @@ def find_root(start: Path) -> Path:
     )
 
 
-def isms_file(root: Path) -> Path:
-    return next((root / n for n in ISMS_FILES if (root / n).is_file()), root / ISMS_FILES[0])
+def isms_file(tree: FileTree) -> str | None:
+    return next((name for name in ISMS_FILES if tree.is_file(name)), None)
 
 
-def parse_isms(path: Path, display: str) -> Parsed:
+def parse_isms(tree: FileTree, rel: str, display: str) -> Parsed:
     """Reads isms.yaml and checks its schema; any problem is a ConfigError."""
     try:
-        parsed = load_file(path)
+        parsed = load_file(tree, rel)
     except YamlProblem as p:
         raise ConfigError(f"{display}:{p.line}:{p.column}: {p.message}") from p
     if not isinstance(parsed.data, dict):
@@ -134,12 +134,13 @@ def parse_isms(path: Path, display: str) -> Parsed:
     return parsed
 
 
-def load_methodology(
-    root: Path, display: DisplayPaths, parsed: Parsed | None = None
-) -> Methodology:
-    path = isms_file(root)
-    shown = display.of(path)
-    parsed = parsed or parse_isms(path, shown)
+def load_methodology(tree: FileTree, display: DisplayPaths, origin: str = "") -> Methodology:
+    """The methodology of the ISMS in `tree`; `origin` names a commit in messages."""
+    rel = isms_file(tree)
+    if rel is None:
+        raise ConfigError(f"{origin or 'the ISMS'} has no isms.yaml")
+    shown = display.of(rel) + (f" (at {origin})" if origin else "")
+    parsed = parse_isms(tree, rel, shown)
     data = parsed.data
 
     def fail(message: str, *where: str | int) -> ConfigError:
@@ -195,8 +196,7 @@ def load_methodology(
     review.setdefault("by_band", {})
     catalog_name = data.get("catalog", "iso27001:2022")
     return Methodology(
-        root=root,
-        file=shown,
+        file=display.of(rel),
         data=data,
         parsed=parsed,
         likelihood=scales["likelihood"],
@@ -206,18 +206,20 @@ def load_methodology(
         appetite=data["appetite"],
         review=review,
         catalog_name=catalog_name,
-        catalog=load_catalog(root, catalog_name, lambda m: fail(m, "catalog")),
+        catalog=load_catalog(tree, catalog_name, lambda m: fail(m, "catalog")),
         paths={**DEFAULT_PATHS, **data.get("paths", {})},
     )
 
 
-def load_catalog(root: Path, name: str, fail: Any) -> tuple[CatalogControl, ...]:
+def load_catalog(tree: FileTree, name: str, fail: Any) -> tuple[CatalogControl, ...]:
     """A built-in catalog by name, or a catalog file relative to the ISMS root."""
-    path = catalog_file(name) or root / name
-    if not path.is_file():
+    builtin = catalog_file(name)
+    source: FileTree = DiskTree(builtin.parent) if builtin else tree
+    rel = builtin.name if builtin else name
+    if not source.is_file(rel):
         raise fail(f"catalog '{name}' is neither a built-in catalog (iso27001:2022) nor a file")
     try:
-        data = load_file(path).data
+        data = load_file(source, rel).data
     except YamlProblem as p:
         raise fail(f"catalog file {name}:{p.line}: {p.message}") from p
     controls = data.get("controls") if isinstance(data, dict) else None

@@ -12,11 +12,11 @@ import datetime
 import re
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
-from pathlib import Path
 from typing import Any
 
 from checker.loader import Source
 from checker.methodology import Methodology
+from checker.tree import FileTree
 
 RISK_FIELDS = (
     "id", "title", "description", "owner", "assets", "threats", "inherent", "treatment",
@@ -38,6 +38,13 @@ LIST_FIELDS = {"assets", "threats", "controls", "plans", "risks", "evidence", "a
 DATE_FIELDS = {
     "assessed", "reviewed", "audited", "created", "due", "completed", "done", "date", "expires",
 }  # fmt: skip
+# The dates that record events (ST-006, GIT-001): (field path, label) per kind.
+RECORDED = {
+    "risk": (("assessed",), ("acceptance", "date")),
+    "control": (("reviewed",), ("audited",)),
+    "plan": (("approval", "date"), ("completed",)),
+    "action": (("done",),),
+}
 _URL = re.compile(r"^[A-Za-z][A-Za-z0-9+.-]*://")
 
 
@@ -62,6 +69,18 @@ def _normalise(data: Mapping[str, Any], fields: Iterable[str]) -> dict[str, Any]
         out[name] = value
     for name, value in data.items():  # user extensions (x-...) stay readable
         out.setdefault(name, value)
+    return out
+
+
+def recorded(kind: str, values: Mapping[str, Any]) -> list[dict[str, Any]]:
+    """The event dates an entity records, as [{field, date}], absent ones left out."""
+    out = []
+    for path in RECORDED.get(kind, ()):
+        value: Any = values
+        for part in path:
+            value = value.get(part) if isinstance(value, Mapping) else None
+        if isinstance(value, datetime.date):
+            out.append({"field": ".".join(path), "date": value})
     return out
 
 
@@ -122,7 +141,7 @@ def derive_risk(m: Methodology, v: dict[str, Any], plan_ids: list[str]) -> None:
 
 
 def control_values(
-    m: Methodology, data: Mapping[str, Any], catalog: Mapping[str, Mapping[str, str]]
+    tree: FileTree, data: Mapping[str, Any], catalog: Mapping[str, Mapping[str, str]]
 ) -> dict[str, Any]:
     v = _normalise(data, CONTROL_FIELDS)
     entry = catalog.get(v["id"]) if isinstance(v["id"], str) else None
@@ -131,22 +150,20 @@ def control_values(
     v["theme"] = entry["theme"] if entry else None
     if not v["title"] and entry:
         v["title"] = entry["title"]
-    v["missing_evidence"] = missing_evidence(m.root, v["evidence"])
+    v["missing_evidence"] = missing_evidence(tree, v["evidence"])
     return v
 
 
-def missing_evidence(root: Path, evidence: Any) -> list[str]:
-    """Evidence entries that are neither a URL nor an existing path inside the ISMS root."""
-    missing: list[str] = []
-    base = root.resolve()
-    for item in evidence if isinstance(evidence, list) else []:
-        if not isinstance(item, str) or _URL.match(item):
-            continue
-        target = (root / item).resolve()
-        inside = target == base or base in target.parents
-        if not inside or not target.exists():
-            missing.append(item)
-    return missing
+def missing_evidence(tree: FileTree, evidence: Any) -> list[str]:
+    """Evidence entries that are neither a URL nor an existing file or folder inside the
+    ISMS root (absolute paths and paths climbing out with .. count as missing)."""
+    return [
+        item
+        for item in (evidence if isinstance(evidence, list) else [])
+        if isinstance(item, str)
+        and not _URL.match(item)
+        and not (tree.is_file(item) or tree.is_dir(item))
+    ]
 
 
 def plan_values(data: Mapping[str, Any]) -> dict[str, Any]:
@@ -175,6 +192,7 @@ class Model:
     plans: list[Entity] = field(default_factory=list)
     actions: list[Entity] = field(default_factory=list)
     waivers: list[Entity] = field(default_factory=list)
+    change: dict[str, Any] | None = None  # PR mode: edits to methodology, policies, waivers
 
     def of_kind(self, kind: str) -> list[Entity]:
         return {
@@ -206,12 +224,16 @@ class Model:
 
 def build_model(
     m: Methodology,
+    tree: FileTree,
     risks: Iterable[tuple[Source, bool]],
     controls: Iterable[tuple[Source, bool]],
     plans: Iterable[tuple[Source, bool]],
     waivers: Iterable[tuple[Source, bool]],
+    dates: Mapping[str, datetime.date] | None = None,
 ) -> Model:
-    """Entities from schema-checked sources (`bool` = schema-valid), links resolved."""
+    """Entities from schema-checked sources (`bool` = schema-valid), links resolved.
+    `dates`: each file's last commit date (None outside git; a file missing from it has
+    uncommitted changes and gets `committed: null`)."""
     model = Model(m)
     catalog = {c.id: {"id": c.id, "title": c.title, "theme": c.theme} for c in m.catalog}
     for src, ok in risks:
@@ -219,7 +241,7 @@ def build_model(
             Entity("risk", entity_id("risk", src), src, risk_values(m, src.data), ok)
         )
     for src, ok in controls:
-        values = control_values(m, src.data, catalog)
+        values = control_values(tree, src.data, catalog)
         model.controls.append(Entity("control", entity_id("control", src), src, values, ok))
     for src, ok in plans:
         plan = Entity("plan", entity_id("plan", src), src, plan_values(src.data), ok)
@@ -243,4 +265,16 @@ def build_model(
                 links[rid].add(p.id)
     for r in model.risks:
         derive_risk(m, r.values, sorted(links[r.id]))
+    for e in (*model.risks, *model.controls, *model.plans, *model.actions):
+        e.values["recorded"] = recorded(e.kind, e.values)
+        e.values["committed"] = dates.get(e.source.file) if dates is not None else None
+        e.values.setdefault("base", None)
     return model
+
+
+def link_base(model: Model, base: Model) -> None:
+    """PR mode: gives each risk `base`, its values at the base commit (null if new)."""
+    before = {e.id: e.values for e in base.unique("risk")}
+    for e in model.risks:
+        old = before.get(e.id)
+        e.values["base"] = {k: v for k, v in old.items() if k != "base"} if old else None

@@ -11,7 +11,6 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
-from pathlib import Path
 from typing import Any
 
 from lark import Token, Tree
@@ -20,11 +19,12 @@ from checker import schema
 from checker.cel import CompileError, Compiler, Program
 from checker.errors import RuleError
 from checker.findings import RuleInfo, Severity
-from checker.loader import DisplayPaths, Parsed, YamlProblem, parse_yaml, read_text, yaml_files
+from checker.loader import DisplayPaths, Parsed, YamlProblem, parse_yaml, read_text
 from checker.resources import data_dir
+from checker.tree import DiskTree, FileTree
 
 RESOURCES = ("risk", "control", "plan", "action", "isms", "waiver", "catalog")
-COMMON_VARIABLES = ("isms", "today", "kind")
+COMMON_VARIABLES = ("isms", "today", "kind", "entity")
 VARIABLES = {
     "risk": ("risk",),
     "control": ("control",),
@@ -50,17 +50,28 @@ class Rule:
     message: Program | None = None
 
 
-def builtin_rule_files() -> list[Path]:
-    return sorted(data_dir("policies").glob("*.yaml"))
+@dataclass(frozen=True)
+class RuleFile:
+    tree: FileTree
+    rel: str
+    shown: str  # how messages name it
 
 
-def load_rules(files: Iterable[Path], display: DisplayPaths, compiler: Compiler) -> list[Rule]:
+def builtin_rule_files() -> list[RuleFile]:
+    tree = DiskTree(data_dir("policies"))
+    return [RuleFile(tree, rel, f"(built-in) policies/{rel}") for rel in tree.yaml_files(".")]
+
+
+def org_rule_files(tree: FileTree, folder: str, display: DisplayPaths) -> list[RuleFile]:
+    return [RuleFile(tree, rel, display.of(rel)) for rel in tree.yaml_files(folder)]
+
+
+def load_rules(files: Iterable[RuleFile], compiler: Compiler) -> list[Rule]:
     """Every rule of `files`, in order; ids must be unique across all of them."""
     rules: list[Rule] = []
     seen: dict[str, str] = {}
-    for path in files:
-        shown = display.of(path)
-        for rule in _load_file(path, shown, compiler):
+    for f in files:
+        for rule in _load_file(f, compiler):
             if rule.info.id in seen:
                 raise RuleError(
                     f"{rule.info.source}: rule id {rule.info.id} is already defined at "
@@ -71,13 +82,10 @@ def load_rules(files: Iterable[Path], display: DisplayPaths, compiler: Compiler)
     return rules
 
 
-def org_rule_files(folder: Path) -> list[Path]:
-    return list(yaml_files(folder))
-
-
-def _load_file(path: Path, shown: str, compiler: Compiler) -> list[Rule]:
+def _load_file(f: RuleFile, compiler: Compiler) -> list[Rule]:
+    shown = f.shown
     try:
-        text = read_text(path)
+        text = read_text(f.tree, f.rel)
         parsed = parse_yaml(text)
     except YamlProblem as p:
         raise RuleError(f"{shown}:{p.line}:{p.column}: {p.message}") from p
