@@ -82,7 +82,8 @@ def bench_history(args: argparse.Namespace) -> None:
         t0 = time.perf_counter()
         make_history_repo(repo, args.files, args.commits)
         print(
-            f"generated {args.files} files, {args.commits} commits in {time.perf_counter() - t0:.1f} s"
+            f"generated {args.files} files, {args.commits} commits "
+            f"in {time.perf_counter() - t0:.1f} s"
         )
         history = History.open(repo / "isms")
         assert history is not None

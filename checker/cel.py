@@ -72,12 +72,16 @@ def _isodate(ts: CelValue) -> celtypes.StringType:
 
 
 def _eq(a: CelValue, b: CelValue) -> CelValue:
+    if isinstance(a, CELEvalError) or isinstance(b, CELEvalError):
+        return a if isinstance(a, CELEvalError) else b
     if a is None or b is None:
         return celtypes.BoolType(a is None and b is None)
     return evaluation.bool_eq(a, b)
 
 
 def _ne(a: CelValue, b: CelValue) -> CelValue:
+    if isinstance(a, CELEvalError) or isinstance(b, CELEvalError):
+        return a if isinstance(a, CELEvalError) else b
     if a is None or b is None:
         return celtypes.BoolType(not (a is None and b is None))
     return evaluation.bool_ne(a, b)

@@ -17,12 +17,12 @@ from pathlib import Path
 
 from checker import __version__, engine
 from checker.errors import FatalError, UsageError
-from checker.findings import FAIL_ON_CHOICES, Report
+from checker.findings import FAIL_ON_CHOICES, Report, RuleInfo
 from checker.reporters import REPORTERS
 from checker.schema import KINDS, load_schema
 
 COMMANDS = ("check", "rules", "explain", "schema")
-EXTRA_OUTPUTS = ("junit", "json")  # --junit FILE, --json FILE
+EXTRA_OUTPUTS = ("junit", "json", "sarif", "markdown")  # --junit FILE, --json FILE, ...
 
 
 def _date(text: str) -> datetime.date:
@@ -80,6 +80,23 @@ def build_parser() -> argparse.ArgumentParser:
         help="leave out these rule ids or prefixes",
     )
     check.add_argument(
+        "--base",
+        metavar="REF",
+        help="PR mode: also evaluate this commit; mark findings new or existing",
+    )
+    check.add_argument(
+        "--new-only", action="store_true", help="with --base: fail only on new findings"
+    )
+    check.add_argument(
+        "--policy-from",
+        choices=("head", "base"),
+        default="head",
+        help="with --base: take rule files, waivers and the methodology from the base commit",
+    )
+    check.add_argument(
+        "--allow-shallow", action="store_true", help="run in a shallow clone, skipping GIT-* rules"
+    )
+    check.add_argument(
         "--debug", action="store_true", default=argparse.SUPPRESS, help=argparse.SUPPRESS
     )
 
@@ -135,8 +152,16 @@ def cmd_check(args: argparse.Namespace) -> int:
         today=today,
         select=tuple(i for group in args.select for i in group),
         ignore=tuple(i for group in args.ignore for i in group),
+        base=args.base,
+        new_only=args.new_only,
+        policy_from=args.policy_from,
+        allow_shallow=args.allow_shallow,
     )
+    if (args.new_only or args.policy_from == "base") and not args.base:
+        raise UsageError("--new-only and --policy-from base need --base REF (PR mode)")
     report = engine.run(options)
+    for notice in report.notices:
+        sys.stderr.write(f"isms-check: notice: {notice}\n")
     outputs = Outputs(
         args.format,
         tuple((name, getattr(args, name)) for name in EXTRA_OUTPUTS if getattr(args, name)),
@@ -153,9 +178,25 @@ def emit(report: Report, outputs: Outputs) -> None:
         outputs.stdout_format == "text" and sys.stdout.isatty() and not os.environ.get("NO_COLOR")
     )
     sys.stdout.write(REPORTERS[outputs.stdout_format].render(report, outputs.fail_on, color))
+    if outputs.stdout_format == "github":
+        append_step_summary(report, outputs.fail_on)
 
 
-def _rule_infos(path: str | None) -> list[engine.RuleInfo]:
+def append_step_summary(report: Report, fail_on: str) -> None:
+    """--format github: appends the Markdown summary to $GITHUB_STEP_SUMMARY when it is set
+    (append, never truncate: other steps' tools write there too)."""
+    target = os.environ.get("GITHUB_STEP_SUMMARY")
+    if not target:
+        return
+    text = REPORTERS["markdown"].render(report, fail_on, False)
+    try:
+        with open(target, "a", encoding="utf-8", newline="\n") as f:
+            f.write(("\n" if f.tell() else "") + text)
+    except OSError as e:
+        sys.stderr.write(f"isms-check: warning: could not append the summary to {target}: {e}\n")
+
+
+def _rule_infos(path: str | None) -> list[RuleInfo]:
     if path is not None:
         return list(engine.prepare(Path(path)).infos)
     return list(engine.builtin_infos())

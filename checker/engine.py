@@ -139,7 +139,10 @@ def _load_files(
     if waivers_tree.is_file(rel):
         shown = snap.display.of(rel)
         try:
-            out["waiver"] = [entities_of(shown, load_file(waivers_tree, rel))]
+            parsed = load_file(waivers_tree, rel)
+            # an empty list, or a file of comments, is an empty waiver register
+            empty = parsed.data is None or parsed.data == []
+            out["waiver"] = [ParsedFile(shown) if empty else entities_of(shown, parsed)]
         except YamlProblem as p:
             out["waiver"] = [ParsedFile(shown, problem=p)]
     return out

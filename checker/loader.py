@@ -92,11 +92,13 @@ class _Builder:
         self.positions[path] = (mark.line + 1, mark.column + 1)
         if isinstance(node, ScalarNode):
             return self._scalar(node)
-        if isinstance(node, SequenceNode):
+        if isinstance(node, SequenceNode) and node.tag == "tag:yaml.org,2002:seq":
             return [self.build(child, (*path, i)) for i, child in enumerate(node.value)]
-        if isinstance(node, MappingNode):
+        if isinstance(node, MappingNode) and node.tag == "tag:yaml.org,2002:map":
             return self._mapping(node, path)
-        raise YamlProblem(f"unsupported YAML node {node.tag}", mark.line + 1, mark.column + 1)
+        raise YamlProblem(
+            f"unsupported YAML tag {node.tag}: use plain values", mark.line + 1, mark.column + 1
+        )
 
     def _scalar(self, node: ScalarNode) -> Any:
         if node.tag in _PLAIN_TAGS:

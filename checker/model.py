@@ -62,8 +62,8 @@ def _normalise(data: Mapping[str, Any], fields: Iterable[str]) -> dict[str, Any]
     out: dict[str, Any] = {}
     for name in fields:
         value = data.get(name)
-        if value is None and name in LIST_FIELDS:
-            value = []
+        if name in LIST_FIELDS and not isinstance(value, list):
+            value = []  # absent (or, in a schema-invalid entity, not a list)
         elif name in DATE_FIELDS:
             value = to_date(value)
         out[name] = value
@@ -133,7 +133,8 @@ def derive_risk(m: Methodology, v: dict[str, Any], plan_ids: list[str]) -> None:
     v["level"] = v["residual_level"] if v["residual"] is not None else v["inherent_level"]
     v["band"] = m.band(v["level"])
     by_band = m.review["by_band"]
-    days = v["review_days"] or by_band.get(v["band"]) or m.review["risk_days"]
+    own = v["review_days"] if type(v["review_days"]) is int else None
+    days = own or by_band.get(v["band"]) or m.review["risk_days"]
     v["review_days_effective"] = days
     assessed = v["assessed"]
     v["next_review"] = assessed + datetime.timedelta(days=days) if assessed else None

@@ -150,17 +150,34 @@ def _compile_rule(
 def _expression_position(
     text: Sequence[str], line: int, column: int, e_line: int, e_column: int
 ) -> tuple[int, int]:
-    """Maps a position inside an expression to the file, for plain, quoted and block
-    scalars (for folded block scalars the line is the best guess)."""
+    """Maps a position inside an expression to the file. Literal blocks (`|`) keep their
+    lines; plain, quoted and folded (`>`) scalars fold lines into one, so the offset is
+    walked back across the source lines."""
     source_line = text[line - 1] if 0 < line <= len(text) else ""
     indicator = source_line[column - 1 : column]
     if indicator in ("|", ">"):
         body = text[line] if line < len(text) else ""
         indent = len(body) - len(body.lstrip(" "))
-        return line + e_line, indent + e_column
-    if e_line == 1:
-        return line, column + e_column - (0 if indicator in ("'", '"') else 1)
-    return line + e_line - 1, e_column
+        if indicator == "|" or e_line > 1:
+            return line + e_line, indent + e_column
+        return _walk(text, line, indent + 1, e_column - 1)
+    if e_line > 1:
+        return line + e_line - 1, e_column
+    start = column + (1 if indicator in ("'", '"') else 0)
+    return _walk(text, line - 1, start, e_column - 1)
+
+
+def _walk(text: Sequence[str], index: int, column: int, offset: int) -> tuple[int, int]:
+    """The file position of character `offset` of a scalar that starts at line
+    index+1, `column`, and whose continuation lines were folded into single spaces."""
+    segment = text[index][column - 1 :].rstrip() if index < len(text) else ""
+    while offset > len(segment) and index + 1 < len(text):
+        offset -= len(segment) + 1
+        index += 1
+        stripped = text[index].lstrip(" ")
+        column = len(text[index]) - len(stripped) + 1
+        segment = stripped.rstrip()
+    return index + 1, column + offset
 
 
 def _check_names(program: Program, known: set[str], resources: tuple[str, ...]) -> None:

@@ -71,8 +71,21 @@ def _validator(kind: str) -> Any:
     return _Validator(root, format_checker=FormatChecker())
 
 
+def _blank_to_null(value: Any) -> Any:
+    """ "" counts as a missing value (spec 3), like null: optional fields may be blank and
+    the rule that needs them reports it; required ones are reported as having no value."""
+    if value == "":
+        return None
+    if isinstance(value, dict):
+        return {k: _blank_to_null(v) for k, v in value.items()}
+    if isinstance(value, list):
+        return [_blank_to_null(v) for v in value]
+    return value
+
+
 def validate(kind: str, instance: Any) -> list[Violation]:
     """Every violation of `kind`'s schema, in document order."""
+    instance = _blank_to_null(instance)
     errors = sorted(_validator(kind).iter_errors(instance), key=lambda e: list(map(str, e.path)))
     out: list[Violation] = []
     for error in errors:
@@ -111,6 +124,8 @@ def _explain(error: ValidationError) -> list[Violation]:
         return out
     if v == "required":
         return [Violation(path, f"{where}: {error.message}")]
+    if v == "type" and error.instance is None:
+        return [Violation(path, f"{where}: has no value (expected {error.validator_value})")]
     if v == "type":
         expected: Any = error.validator_value
         wants_bool = expected == "boolean" or "boolean" in (expected or [])

@@ -4,7 +4,6 @@ it is evaluated and passes."""
 
 from __future__ import annotations
 
-from collections import defaultdict
 from pathlib import Path
 
 import pytest
@@ -25,7 +24,8 @@ def run_case(case: Case, tmp_path: Path) -> Report:
 
 def findings_of(report: Report) -> list[tuple[str, str, str]]:
     return sorted(
-        (r.rule, r.entity if r.entity is not None else "-", r.outcome.status) for r in report.findings
+        (r.rule, r.entity if r.entity is not None else "-", r.outcome.status)
+        for r in report.findings
     )
 
 
@@ -54,21 +54,29 @@ def test_case(case: Case, tmp_path: Path) -> None:
 
 
 def test_every_rule_fires_and_passes_somewhere(tmp_path: Path) -> None:
+    runnable = [c for c in CASES if "fatal" not in c.expect]
+    reports = dict(_reports)
+    if "base" not in reports:  # run alone: compute what the other tests would
+        reports["base"] = run_case(Case("base", BASE, {}), tmp_path / "b")
+    for i, case in enumerate(c for c in runnable if c.name not in reports):
+        try:
+            reports[case.name] = run_case(case, tmp_path / str(i))
+        except Exception:  # a crash is test_case's failure, not a coverage gap
+            continue
     fired: set[str] = set()
     passed: set[str] = set()
-    for case in CASES:
-        fired.update(rule for rule, _, status in case.expected() if status in ("open", "waived"))
-    reports = dict(_reports)
-    if len(reports) < len(CASES) + 1:  # run alone: compute what the other tests would
-        reports = {"base": run_case(Case("base", BASE, {}), tmp_path / "b")}
-        for i, case in enumerate(c for c in CASES if "fatal" not in c.expect):
-            reports[case.name] = run_case(case, tmp_path / str(i))
-    by_rule: dict[str, set[str]] = defaultdict(set)
+    for case in runnable:  # a rule fires only where the run really gives the expected finding
+        if case.name in reports:
+            actual = set(findings_of(reports[case.name]))
+            fired.update(
+                rule
+                for rule, entity, status in case.expected()
+                if status in ("open", "waived") and (rule, entity, status) in actual
+            )
     for report in reports.values():
-        for r in report.results:
-            by_rule[r.rule].add(r.outcome.value)
-            if r.outcome is Outcome.PASS:
-                passed.add(r.rule)
-    rule_ids = {i.id for i in engine.builtin_infos()}
+        passed.update(r.rule for r in report.results if r.outcome is Outcome.PASS)
+    # GIT-* rules need git history, which fixture cases (plain folders) do not have:
+    # outside git they are skipped with a notice; tests/test_git.py covers them
+    rule_ids = {i.id for i in engine.builtin_infos() if not i.id.startswith(engine.GIT_RULE_PREFIX)}
     assert sorted(rule_ids - fired) == [], "rules without a case where they fire"
     assert sorted(rule_ids - passed) == [], "rules without a case where they pass"

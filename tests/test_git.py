@@ -30,7 +30,9 @@ def run(path: Path, **kw: object) -> engine.Report:
 
 
 def keys(report: engine.Report, status: str = "open") -> list[tuple[str, str | None, str | None]]:
-    return sorted((r.rule, r.entity, r.change) for r in report.findings if r.outcome.status == status)
+    return sorted(
+        (r.rule, r.entity, r.change) for r in report.findings if r.outcome.status == status
+    )
 
 
 def test_last_changes_one_pass(tmp_path: Path) -> None:
@@ -54,13 +56,22 @@ def test_git001_forward_dated_record(tmp_path: Path) -> None:
 def test_git001_one_day_of_grace_and_uncommitted_files(tmp_path: Path) -> None:
     repo = isms_repo(tmp_path / "r", date="2026-04-30")  # R-1 assessed a day later: allowed
     assert ("GIT-001", "R-1", None) not in keys(run(repo.path))
-    repo.git("commit", "-q", "--amend", "--no-edit", "--date=2026-04-20T12:00:00+00:00", date="2026-04-20")
+    repo.git(
+        "commit",
+        "-q",
+        "--amend",
+        "--no-edit",
+        "--date=2026-04-20T12:00:00+00:00",
+        date="2026-04-20",
+    )
     assert ("GIT-001", "R-1", None) in keys(run(repo.path))
     repo.write("risks/r1.yaml", (repo.path / "risks/r1.yaml").read_text() + "# being edited\n")
     assert ("GIT-001", "R-1", None) not in keys(run(repo.path))  # uncommitted: exempt
 
 
-def test_outside_git_skips_git_rules_with_one_notice(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+def test_outside_git_skips_git_rules_with_one_notice(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
     import shutil
 
     from tests.caselib import BASE
@@ -76,7 +87,9 @@ def test_outside_git_skips_git_rules_with_one_notice(tmp_path: Path, capsys: pyt
     assert doc["rules"]["RT-001"]["evaluated"] > 0  # every other rule still runs
 
 
-def test_shallow_clone_stops_unless_allowed(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+def test_shallow_clone_stops_unless_allowed(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
     repo = isms_repo(tmp_path / "origin", date="2026-05-20")
     repo.write("notes.md", "x\n")
     repo.commit("second", "2026-05-21")
@@ -154,10 +167,18 @@ def test_git002_ratings_changed_without_new_assessment(tmp_path: Path) -> None:
     repo = isms_repo(tmp_path / "r", date="2026-05-20")
     base = repo.git("rev-parse", "HEAD").strip()
     r1 = (repo.path / "risks/r1.yaml").read_text()
-    repo.write("risks/r1.yaml", r1.replace("residual: {likelihood: 3, impact: 4}", "residual: {likelihood: 2, impact: 4}"))
+    repo.write(
+        "risks/r1.yaml",
+        r1.replace("residual: {likelihood: 3, impact: 4}", "residual: {likelihood: 2, impact: 4}"),
+    )
     repo.commit("lower R-1", "2026-05-26")
     assert ("GIT-002", "R-1", "new") in keys(run(repo.path, base=base))
-    repo.write("risks/r1.yaml", r1.replace("residual: {likelihood: 3, impact: 4}", "residual: {likelihood: 2, impact: 4}").replace("assessed: 2026-05-01", "assessed: 2026-05-26"))
+    repo.write(
+        "risks/r1.yaml",
+        r1.replace(
+            "residual: {likelihood: 3, impact: 4}", "residual: {likelihood: 2, impact: 4}"
+        ).replace("assessed: 2026-05-01", "assessed: 2026-05-26"),
+    )
     repo.commit("reassessed", "2026-05-26")
     assert not any(r.rule == "GIT-002" for r in run(repo.path, base=base).findings)
 
@@ -165,17 +186,23 @@ def test_git002_ratings_changed_without_new_assessment(tmp_path: Path) -> None:
 def test_pr_mode_in_text_and_junit(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
     repo, base = pr_repo(tmp_path)
     junit_file = tmp_path / "out" / "junit.xml"
-    code = main(["check", str(repo.path), "--today", "2026-06-01", "--base", base, "--junit", str(junit_file)])
+    code = main(
+        [
+            "check",
+            str(repo.path),
+            "--today",
+            "2026-06-01",
+            "--base",
+            base,
+            "--junit",
+            str(junit_file),
+        ]
+    )
     assert code == 1
     out = capsys.readouterr().out
     assert "risks/r9.yaml:1: error RT-001 [R-9]" in out and "(new)" in out
     xml = JUnitXml.fromfile(str(junit_file))
-    texts = [
-        result.text or ""
-        for suite in xml
-        for case in suite
-        for result in case.result
-    ]
+    texts = [result.text or "" for suite in xml for case in suite for result in case.result]
     assert any("(new)" in t for t in texts)
 
 

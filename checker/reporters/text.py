@@ -18,9 +18,8 @@ def line(r: Result, color: bool = False) -> str:
     if color:
         severity = f"{_COLORS[severity]}{severity}{_RESET}"
     entity = _clean(r.entity) if r.entity is not None else "-"
-    text = (
-        f"{r.location.file}:{r.location.line}: {severity} {r.rule} [{entity}] {_clean(r.message)}"
-    )
+    where = f"{_clean(r.location.file)}:{r.location.line}"
+    text = f"{where}: {severity} {r.rule} [{entity}] {_clean(r.message)}"
     if r.outcome is Outcome.ERROR:
         text += " (evaluation error)"
     if r.waiver is not None:
