@@ -39,11 +39,15 @@ def _expression(expr: str, inputs: dict[str, str], steps: dict[str, dict[str, st
 
 
 def _outputs(path: Path) -> dict[str, str]:
-    pairs = (line.split("=", 1) for line in path.read_text(encoding="utf-8").splitlines() if "=" in line)
+    pairs = (
+        line.split("=", 1) for line in path.read_text(encoding="utf-8").splitlines() if "=" in line
+    )
     return dict(pairs)
 
 
-def run_action(workspace: Path, tmp: Path, given: dict[str, str], event: dict[str, Any]) -> dict[str, Any]:
+def run_action(
+    workspace: Path, tmp: Path, given: dict[str, str], event: dict[str, Any]
+) -> dict[str, Any]:
     inputs = {name: str(spec.get("default", "")) for name, spec in ACTION["inputs"].items()}
     inputs.update(given)
     event_path = tmp / "event.json"
@@ -90,7 +94,9 @@ def run_action(workspace: Path, tmp: Path, given: dict[str, str], event: dict[st
 def test_action_on_a_pull_request(tmp_path: Path) -> None:
     repo = isms_repo(tmp_path / "repo", date="2026-05-20")
     base = repo.git("rev-parse", "HEAD").strip()
-    repo.write("isms.yaml", (repo.path / "isms.yaml").read_text().replace("appetite: 8", "appetite: 16"))
+    repo.write(
+        "isms.yaml", (repo.path / "isms.yaml").read_text().replace("appetite: 8", "appetite: 16")
+    )
     repo.write("risks/r9.yaml", UNTREATED)  # level 12: above the base's appetite 8
     head = repo.commit("raise appetite, add R-9", "2026-05-26")
     event = {"pull_request": {"base": {"sha": base}, "head": {"sha": head}, "number": 7}}

@@ -214,3 +214,9 @@ def test_cli_markdown_file_and_stdout(tmp_path: Path, capsys: pytest.CaptureFixt
     # links are relative to the git work tree holding the ISMS (this repository)
     assert "| SOA-006 | A.7.4 | [examples/controls/physical.yaml:" in stdout
     assert "](examples/controls/physical.yaml#L" in stdout
+
+
+def test_mentions_do_not_notify() -> None:
+    from checker.reporters.markdown import cell
+
+    assert cell("ping @security-team") == "ping &#64;security-team"

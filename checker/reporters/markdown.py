@@ -7,7 +7,7 @@ findings with their waiver's reason, approver and expiry, and in PR mode what th
 change resolved. Each location links to `FILE#LLINE` (relative to the repository root).
 
 Everything from the ISMS files is escaped for a table cell and for HTML: `&`, `<`, `>`,
-`|`, backticks, `[`, `]` and backslashes become entities or escapes, line breaks become
+`|`, backticks, `[`, `]`, `@` and backslashes become entities or escapes, line breaks become
 `<br>` and other control characters a space, so a title can neither end its cell or
 row, nor open a link, an image, a code span or an HTML tag. To keep the summary
 readable and well below GitHub's 1 MiB step-summary limit, a cell shows at most
@@ -35,8 +35,9 @@ _CELL = {
     "]": "&#93;",
     "\\": "&#92;",
     "|": "\\|",
+    "@": "&#64;",  # no @mentions: a summary posted as a PR comment must not notify anyone
 }
-_SPECIAL = re.compile(r"\r\n|[\r\n\u2028\u2029\x85]|[&<>`\[\]\\|]|[\x00-\x1f\x7f]")
+_SPECIAL = re.compile(r"\r\n|[\r\n\u2028\u2029\x85]|[&<>`\[\]\\|@]|[\x00-\x1f\x7f]")
 _SEVERITY_TITLES = {
     Severity.ERROR: "Errors",
     Severity.WARNING: "Warnings",
