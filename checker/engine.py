@@ -165,12 +165,7 @@ def evaluate(
         sources[kind] = []
         for f in files:
             for src in f.sources:
-                label = (
-                    f"{src.data.get('rule')}:{src.data.get('target')}"
-                    if kind == "waiver"
-                    else entity_id(kind, src)
-                )
-                ok, schema_out = schema_results(kind, src, label)
+                ok, schema_out = schema_results(kind, src, entity_id(kind, src))
                 results += schema_out
                 sources[kind].append((src, ok))
     model = build_model(

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import datetime
 from collections.abc import Iterable
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from enum import Enum
 
 
@@ -111,7 +111,6 @@ class Report:
     notices: tuple[str, ...] = ()
     pr_mode: bool = False
     new_only: bool = False
-    skipped_rules: tuple[str, ...] = field(default=())
 
     @staticmethod
     def ordered(results: Iterable[Result]) -> tuple[Result, ...]:

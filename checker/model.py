@@ -105,8 +105,12 @@ class Entity:
         return self.source.position(self.path)[0]
 
 
-def entity_id(kind: str, source: Source, key: str = "id") -> str:
-    value = source.data.get(key)
+def entity_id(kind: str, source: Source) -> str:
+    """The id findings name: the entity's `id` (a waiver's is RULE:TARGET), or its file
+    and position when it has none."""
+    if kind == "waiver":
+        return f"{source.data.get('rule')}:{source.data.get('target')}"
+    value = source.data.get("id")
     if isinstance(value, str) and value:
         return value
     suffix = f"#{source.index + 1}" if source.index is not None else ""
@@ -178,7 +182,6 @@ def plan_values(data: Mapping[str, Any]) -> dict[str, Any]:
 
 def waiver_values(data: Mapping[str, Any]) -> dict[str, Any]:
     v = _normalise(data, WAIVER_FIELDS)
-    v["id"] = f"{v['rule']}:{v['target']}"
     v["matches"] = None  # set once the other rules have run
     return v
 
@@ -255,6 +258,7 @@ def build_model(
                 )
     for src, ok in waivers:
         values = waiver_values(src.data)
+        values["id"] = entity_id("waiver", src)
         model.waivers.append(Entity("waiver", values["id"], src, values, ok))
 
     links: dict[str, set[str]] = {r.id: set() for r in model.risks}
