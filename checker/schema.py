@@ -22,6 +22,7 @@ from checker.resources import data_dir
 
 KINDS = ("isms", "risk", "control", "plan", "waiver", "rules")
 _ROOT_KIND = {"isms", "rules"}
+_REQUIRED = re.compile(r"^'(.+)' is a required property$")
 _YES_NO = {"yes", "no", "on", "off", "y", "n"}  # the file itself is the validated object
 
 
@@ -90,7 +91,7 @@ def validate(kind: str, instance: Any) -> list[Violation]:
     out: list[Violation] = []
     for error in errors:
         for v in _explain(error):
-            if not any(o.path == v.path for o in out):  # one message per field
+            if v not in out:  # a bad date breaks both its format and its pattern
                 out.append(v)
     return out
 
@@ -123,7 +124,11 @@ def _explain(error: ValidationError) -> list[Violation]:
             )
         return out
     if v == "required":
-        return [Violation(path, f"{where}: {error.message}")]
+        # one error per missing field; it is located at the field (its line: the parent's)
+        key = _REQUIRED.match(error.message)
+        name = key.group(1) if key else str(error.message)
+        prefix = f"{where}: " if path else ""
+        return [Violation((*path, name), f"{prefix}required field '{name}' is missing")]
     if v == "type" and error.instance is None:
         return [Violation(path, f"{where}: has no value (expected {error.validator_value})")]
     if v == "type":
@@ -141,5 +146,7 @@ def _explain(error: ValidationError) -> list[Violation]:
             Violation(path, f"{where}: {error.instance!r} is not a valid date (write YYYY-MM-DD)")
         ]
     if v == "pattern" and error.validator_value == "^[0-9]{4}-[0-9]{2}-[0-9]{2}$":
-        return [Violation(path, f"{where}: {error.instance!r} is not a date (write YYYY-MM-DD)")]
+        return [
+            Violation(path, f"{where}: {error.instance!r} is not a valid date (write YYYY-MM-DD)")
+        ]
     return [Violation(path, f"{where}: {error.message}")]

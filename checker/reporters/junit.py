@@ -23,10 +23,12 @@ def _case(report: Report, r: Result, fail_on: str) -> TestCase:
         elapsed_sec=0.0,
     )
     detail = f"{r.location.file}:{r.location.line}: {r.severity.value} {r.rule} [{r.entity or '-'}]"
-    if r.change:
+    message = r.message
+    if r.change:  # PR mode: whether the change introduced the finding
         detail += f" ({r.change})"
+        message += f" ({r.change})"
     if r.outcome is Outcome.ERROR:
-        case.add_error_info(message=r.message, output=detail, error_type="evaluation-error")
+        case.add_error_info(message=message, output=detail, error_type="evaluation-error")
     elif r.outcome is Outcome.WAIVED and r.waiver is not None:
         w = r.waiver
         case.add_skipped_info(
@@ -34,9 +36,9 @@ def _case(report: Report, r: Result, fail_on: str) -> TestCase:
             output=f"{detail} {r.message}",
         )
     elif r.outcome is Outcome.FAIL and report.fails_build(r, fail_on):
-        case.add_failure_info(message=r.message, output=detail, failure_type=r.severity.value)
+        case.add_failure_info(message=message, output=detail, failure_type=r.severity.value)
     elif r.outcome is Outcome.FAIL:
-        case.stdout = f"{detail} {r.message} (does not fail the build)"
+        case.stdout = f"{detail} {message} (does not fail the build)"
     return case
 
 
