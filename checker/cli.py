@@ -146,10 +146,11 @@ class Outputs:
 
 
 def cmd_check(args: argparse.Namespace) -> int:
-    today = args.today or datetime.datetime.now(datetime.timezone.utc).date()
+    if (args.new_only or args.policy_from == "base") and not args.base:
+        raise UsageError("--new-only and --policy-from base need --base REF (PR mode)")
     options = engine.Options(
         path=Path(args.path),
-        today=today,
+        today=args.today or engine.utc_today(),
         select=tuple(i for group in args.select for i in group),
         ignore=tuple(i for group in args.ignore for i in group),
         base=args.base,
@@ -157,8 +158,6 @@ def cmd_check(args: argparse.Namespace) -> int:
         policy_from=args.policy_from,
         allow_shallow=args.allow_shallow,
     )
-    if (args.new_only or args.policy_from == "base") and not args.base:
-        raise UsageError("--new-only and --policy-from base need --base REF (PR mode)")
     report = engine.run(options)
     for notice in report.notices:
         sys.stderr.write(f"isms-check: notice: {notice}\n")

@@ -1,206 +1,51 @@
-"""Runs the steps of a check in order and returns a Report. Never prints, never exits.
+"""Runs a check and returns a Report. Never prints, never exits.
 
-files → documents (loader) → schema findings (structure) → entities (model)
-→ CEL results (evaluate) → waivers → Report. In PR mode the base commit's tree is
-evaluated the same way, from git objects, and each finding is marked new or existing.
+The working tree is one Snapshot judged by a Policy (snapshot.py: files → documents →
+schema findings → entities → CEL results → waivers). In PR mode the base commit's tree
+is judged the same way, from git objects, and each finding is marked new or existing;
+with --policy-from base the base's Policy judges both.
 """
 
 from __future__ import annotations
 
 import dataclasses
 import datetime
-from collections.abc import Mapping, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
 from checker import __version__
-from checker.cel import Compiler
 from checker.errors import ConfigError, FatalError, UsageError
-from checker.evaluate import Evaluator
 from checker.findings import Report, Result, RuleInfo
 from checker.history import SHALLOW_MESSAGE, History, ShallowCloneError
-from checker.loader import (
-    DisplayPaths,
-    ParsedFile,
-    Source,
-    YamlProblem,
-    entities_of,
-    load_entity_files,
-    load_file,
-)
-from checker.methodology import Methodology, find_root, isms_file, load_methodology
-from checker.model import Model, build_model, entity_id, link_base
-from checker.rules import Rule, builtin_rule_files, load_rules, org_rule_files
-from checker.structure import (
-    STRUCTURAL_RULES,
-    dup_results,
-    parse_results,
-    ref_results,
-    schema_results,
-)
-from checker.tree import DiskTree, FileTree
-from checker.waivers import apply_waivers
+from checker.loader import DisplayPaths
+from checker.methodology import find_root, isms_file
+from checker.model import Model
+from checker.policy import Policy, builtin_infos, load_policy, prepare, select_rules
+from checker.snapshot import Snapshot, evaluate
+from checker.tree import DiskTree
 
-ENTITY_FOLDERS = (("risk", "risks"), ("control", "controls"), ("plan", "plans"))
-REQUIRED_FOLDERS = {"risks", "controls"}
+__all__ = ["Options", "Report", "RuleInfo", "builtin_infos", "prepare", "run", "utc_today"]
+
 GIT_RULE_PREFIX = "GIT-"  # rules that need git history
 METHODOLOGY_KEYS = ("appetite", "scales", "levels", "review")  # GIT-003 watches these
 
 
-def _today() -> datetime.date:
+def utc_today() -> datetime.date:
     return datetime.datetime.now(datetime.timezone.utc).date()
 
 
 @dataclass(frozen=True)
 class Options:
     path: Path = Path(".")
-    today: datetime.date = field(default_factory=_today)
+    today: datetime.date = field(default_factory=utc_today)
     select: tuple[str, ...] = ()
     ignore: tuple[str, ...] = ()
     base: str | None = None  # PR mode: the base commit
     new_only: bool = False
     policy_from: str = "head"  # head | base
     allow_shallow: bool = False
-
-
-@dataclass(frozen=True)
-class Policy:
-    """What judges: the methodology, the rules, and where the waivers come from."""
-
-    methodology: Methodology
-    rules: tuple[Rule, ...]
-    infos: tuple[RuleInfo, ...]  # every rule, structural ones included, sorted by id
-    tree: FileTree  # the tree the rule files and waivers were read from
-
-
-def _infos(rules: Sequence[Rule]) -> tuple[RuleInfo, ...]:
-    return tuple(sorted([*STRUCTURAL_RULES, *(r.info for r in rules)], key=lambda i: i.id))
-
-
-def builtin_infos() -> tuple[RuleInfo, ...]:
-    """Every built-in rule, without an ISMS (for `rules` and `explain`)."""
-    return _infos(load_rules(builtin_rule_files(), Compiler()))
-
-
-def load_policy(tree: FileTree, display: DisplayPaths, origin: str = "") -> Policy:
-    m = load_methodology(tree, display, origin)
-    files = [*builtin_rule_files(), *org_rule_files(tree, m.paths["policies"], display)]
-    rules = tuple(load_rules(files, Compiler()))
-    return Policy(m, rules, _infos(rules), tree)
-
-
-def prepare(path: Path) -> Policy:
-    """The working tree's policy (for `rules` and `explain` on an ISMS)."""
-    root = find_root(path)
-    return load_policy(DiskTree(root), DisplayPaths.for_root(root))
-
-
-def select_rules(
-    infos: Sequence[RuleInfo], select: Sequence[str], ignore: Sequence[str]
-) -> set[str]:
-    """Rule ids kept by --select and --ignore (ids or prefixes); unknown ones are errors."""
-    ids = [i.id for i in infos]
-    for flag, prefixes in (("--select", select), ("--ignore", ignore)):
-        for prefix in prefixes:
-            if not any(i.startswith(prefix) for i in ids):
-                raise UsageError(
-                    f"{flag} {prefix}: no rule id starts with '{prefix}' (see isms-check rules)"
-                )
-    kept = {i for i in ids if not select or any(i.startswith(p) for p in select)}
-    return {i for i in kept if not any(i.startswith(p) for p in ignore)}
-
-
-@dataclass(frozen=True)
-class Snapshot:
-    """One state of the ISMS to evaluate: the working tree, or a commit's tree."""
-
-    tree: FileTree
-    display: DisplayPaths
-    dates: Mapping[str, datetime.date] | None  # last commit date per file; None: no git
-    origin: str = ""  # names the commit in messages
-
-
-def _load_files(
-    snap: Snapshot, m: Methodology, waivers_tree: FileTree
-) -> dict[str, list[ParsedFile]]:
-    out: dict[str, list[ParsedFile]] = {}
-    for kind, name in ENTITY_FOLDERS:
-        folder = m.paths[name]
-        if not snap.tree.is_dir(folder) and name in REQUIRED_FOLDERS:
-            where = snap.display.of(folder) + (f" (at {snap.origin})" if snap.origin else "")
-            raise ConfigError(
-                f"{where}: the {name} folder does not exist: "
-                f"create it, or set paths.{name} in {m.file}"
-            )
-        out[kind] = load_entity_files(snap.tree, snap.tree.yaml_files(folder), snap.display)
-    rel = m.paths["waivers"]
-    out["waiver"] = []
-    if waivers_tree.is_file(rel):
-        shown = snap.display.of(rel)
-        try:
-            parsed = load_file(waivers_tree, rel)
-            # an empty list, or a file of comments, is an empty waiver register
-            empty = parsed.data is None or parsed.data == []
-            out["waiver"] = [ParsedFile(shown) if empty else entities_of(shown, parsed)]
-        except YamlProblem as p:
-            out["waiver"] = [ParsedFile(shown, problem=p)]
-    return out
-
-
-def evaluate(
-    policy: Policy,
-    snap: Snapshot,
-    today: datetime.date,
-    selected: set[str],
-    base: Model | None = None,
-    change: dict[str, Any] | None = None,
-) -> tuple[list[Result], Model]:
-    """Every result of the selected rules on one snapshot, waivers applied."""
-    m = policy.methodology
-    results: list[Result] = []
-    sources: dict[str, list[tuple[Source, bool]]] = {}
-    for kind, files in _load_files(snap, m, policy.tree).items():
-        results += parse_results(files)
-        sources[kind] = []
-        for f in files:
-            for src in f.sources:
-                ok, schema_out = schema_results(kind, src, entity_id(kind, src))
-                results += schema_out
-                sources[kind].append((src, ok))
-    model = build_model(
-        m,
-        snap.tree,
-        sources["risk"],
-        sources["control"],
-        sources["plan"],
-        sources["waiver"],
-        snap.dates,
-    )
-    model.change = change
-    if base is not None:
-        link_base(model, base)
-    results += dup_results(model)
-    results += ref_results(model, [i.id for i in policy.infos])
-    rules = [r for r in policy.rules if r.info.id in selected]
-    evaluator = Evaluator(model, today)
-    results += evaluator.run(r for r in rules if "waiver" not in r.resources)
-    results = [r for r in results if r.rule in selected]
-    results = apply_waivers(results, model, today, selected)
-    waiver_rules = [r for r in rules if "waiver" in r.resources]
-    results += evaluator.run(waiver_rules, {"waiver": evaluator.waiver_targets()})
-    return _unique_cases(results), model
-
-
-def _unique_cases(results: Sequence[Result]) -> list[Result]:
-    """Makes JUnit testcase names unique (an id used twice gets ` #2`, ...)."""
-    seen: dict[str, int] = {}
-    out = []
-    for r in results:
-        n = seen.get(r.case, 0) + 1
-        seen[r.case] = n
-        out.append(r if n == 1 else dataclasses.replace(r, case=f"{r.case} #{n}"))
-    return out
 
 
 def _key(r: Result) -> tuple[str, str]:
