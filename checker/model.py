@@ -215,13 +215,15 @@ class Model:
         return out
 
     def unique(self, kind: str) -> list[Entity]:
-        """The entities rules run on: schema-valid, and the first of any duplicated id."""
+        """The entities rules run on: schema-valid, the first of any duplicated id, and
+        for actions, those of a plan that is judged itself."""
+        judged_plans = {id(p) for p in self.unique("plan")} if kind == "action" else set()
         seen: set[str] = set()
         out = []
         for e in self.of_kind(kind):
             if e.id not in seen:
                 seen.add(e.id)
-                if e.valid:
+                if e.valid and (kind != "action" or id(e.plan) in judged_plans):
                     out.append(e)
         return out
 
