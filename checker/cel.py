@@ -18,7 +18,7 @@ from __future__ import annotations
 import datetime
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, ClassVar
 
 import celpy
 from celpy import celtypes, evaluation
@@ -159,12 +159,22 @@ def _cel_repr(value: CelValue) -> str:
 
 
 class Compiler:
-    """Compiles CEL expressions once; one per run, shared by all rule files."""
+    """Compiles CEL expressions; each distinct expression once per process (PR mode
+    loads the built-in rules for the head and the base: they compile once)."""
+
+    _cache: ClassVar[dict[str, Program]] = {}
 
     def __init__(self) -> None:
         self.env = celpy.Environment()
 
     def compile(self, expression: str) -> Program:
+        program = self._cache.get(expression)
+        if program is None:
+            program = self._compile(expression)
+            self._cache[expression] = program
+        return program
+
+    def _compile(self, expression: str) -> Program:
         try:
             ast = self.env.compile(expression)
         except CELParseError as e:

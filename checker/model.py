@@ -268,7 +268,7 @@ def build_model(
         links[r.id].update(p for p in r.values["plans"] if isinstance(p, str))
     for p in model.plans:
         for rid in p.values["risks"]:
-            if rid in links:
+            if isinstance(rid, str) and rid in links:
                 links[rid].add(p.id)
     for r in model.risks:
         derive_risk(m, r.values, sorted(links[r.id]))
