@@ -80,8 +80,12 @@ def run(options: Options) -> Report:
     history, no_git = _history(root, options)
     head_dates: dict[str, datetime.date] | None = None
     if history is not None:
-        dirty = history.uncommitted()  # files with uncommitted changes: exempt from GIT-001
-        head_dates = {f: d for f, d in history.last_changes().items() if f not in dirty}
+        # a file with uncommitted changes counts as changed today (spec: exempt from
+        # GIT-001; a record dated after today is ST-006's)
+        head_dates = {
+            **history.last_changes(),
+            **dict.fromkeys(history.uncommitted(), options.today),
+        }
     head = Snapshot(head_tree, display, head_dates)
     head_policy = load_policy(head_tree, display)
 

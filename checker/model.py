@@ -238,8 +238,8 @@ def build_model(
     dates: Mapping[str, datetime.date] | None = None,
 ) -> Model:
     """Entities from schema-checked sources (`bool` = schema-valid), links resolved.
-    `dates`: each file's last commit date (None outside git; a file missing from it has
-    uncommitted changes and gets `committed: null`)."""
+    `dates`: each file's last change (None outside git): the date of the last commit that
+    changed it, or today for a file with uncommitted changes."""
     model = Model(m)
     catalog = {c.id: {"id": c.id, "title": c.title, "theme": c.theme} for c in m.catalog}
     for src, ok in risks:

@@ -178,3 +178,39 @@ def test_rules_explain_schema(capsys: pytest.CaptureFixture[str]) -> None:
 def test_rules_of_an_isms_include_its_own(capsys: pytest.CaptureFixture[str]) -> None:
     code, out, _ = run(capsys, "rules", str(EXAMPLES))
     assert code == 0 and "ORG-001" in out
+
+
+def _on_a_terminal(args: list[str], env: dict[str, str]) -> str:
+    """Runs the checker with stdout on a pseudo-terminal and returns what it printed."""
+    import os
+    import pty
+    import subprocess
+    import sys
+
+    leader, follower = pty.openpty()
+    proc = subprocess.run(
+        [sys.executable, "-m", "checker", *args],
+        stdout=follower, stderr=subprocess.DEVNULL, env=env, cwd=ROOT, check=False,
+    )  # fmt: skip
+    os.close(follower)
+    chunks = []
+    while True:
+        try:
+            chunk = os.read(leader, 65536)
+        except OSError:
+            break
+        if not chunk:
+            break
+        chunks.append(chunk)
+    os.close(leader)
+    assert proc.returncode == 1
+    return b"".join(chunks).decode()
+
+
+def test_colour_only_on_a_terminal_and_never_with_no_color(isms: Path) -> None:
+    import os
+
+    args = [str(isms), "--today", "2026-12-01"]
+    env = {k: v for k, v in os.environ.items() if k != "NO_COLOR"}
+    assert "\033[31merror\033[0m" in _on_a_terminal(args, env)
+    assert "\033[" not in _on_a_terminal(args, {**env, "NO_COLOR": "1"})
