@@ -134,17 +134,7 @@ def judge(rule: Rule, target: Target) -> Result | None:
     info = rule.info
 
     def make(outcome: Outcome, message: str = "") -> Result:
-        return Result(
-            rule=info.id,
-            severity=info.severity,
-            kind=target.kind,
-            entity=target.id,
-            location=target.location,
-            outcome=outcome,
-            message=message,
-            references=info.references,
-            case=f"{info.id}::{target.id}",
-        )
+        return Result.of(info, target.kind, target.id, target.location, outcome, message)
 
     act = target.activation
     try:

@@ -90,6 +90,30 @@ class Result:
     waiver: Waiver | None = None
     change: str | None = None  # new | existing in PR mode
 
+    @staticmethod
+    def of(
+        info: RuleInfo,
+        kind: str,
+        entity: str | None,
+        location: Location,
+        outcome: Outcome,
+        message: str = "",
+        case: str = "",
+    ) -> Result:
+        """A rule's result on one entity; a finding without a message gets the title,
+        and the testcase name defaults to RULE-ID::ENTITY-ID (the file for files)."""
+        return Result(
+            rule=info.id,
+            severity=info.severity,
+            kind=kind,
+            entity=entity,
+            location=location,
+            outcome=outcome,
+            message=message or (info.title if outcome is not Outcome.PASS else ""),
+            references=info.references,
+            case=case or f"{info.id}::{entity if entity is not None else location.file}",
+        )
+
     @property
     def is_finding(self) -> bool:
         return self.outcome is not Outcome.PASS

@@ -38,7 +38,7 @@ LIST_FIELDS = {"assets", "threats", "controls", "plans", "risks", "evidence", "a
 DATE_FIELDS = {
     "assessed", "reviewed", "audited", "created", "due", "completed", "done", "date", "expires",
 }  # fmt: skip
-# The dates that record events (ST-006, GIT-001): (field path, label) per kind.
+# The dates that record events (ST-006, GIT-001), as field paths, per kind.
 RECORDED = {
     "risk": (("assessed",), ("acceptance", "date")),
     "control": (("reviewed",), ("audited",)),
@@ -117,7 +117,7 @@ def entity_id(kind: str, source: Source) -> str:
     return f"{source.file}{suffix}"
 
 
-def risk_values(m: Methodology, data: Mapping[str, Any]) -> dict[str, Any]:
+def risk_values(data: Mapping[str, Any]) -> dict[str, Any]:
     v = _normalise(data, RISK_FIELDS)
     v["status"] = v["status"] or "open"
     v["acceptance"] = _sub(v["acceptance"], ACCEPTANCE_FIELDS)
@@ -188,7 +188,7 @@ def waiver_values(data: Mapping[str, Any]) -> dict[str, Any]:
 
 @dataclass
 class Model:
-    """All entities of one ISMS, by kind, in file order; `index` maps first ids."""
+    """All entities of one ISMS, by kind, in file order."""
 
     methodology: Methodology
     risks: list[Entity] = field(default_factory=list)
@@ -206,13 +206,6 @@ class Model:
             "action": self.actions,
             "waiver": self.waivers,
         }[kind]
-
-    @staticmethod
-    def first_by_id(entities: Iterable[Entity]) -> dict[str, Entity]:
-        out: dict[str, Entity] = {}
-        for e in entities:
-            out.setdefault(e.id, e)
-        return out
 
     def unique(self, kind: str) -> list[Entity]:
         """The entities rules run on: schema-valid, the first of any duplicated id, and
@@ -243,9 +236,7 @@ def build_model(
     model = Model(m)
     catalog = {c.id: {"id": c.id, "title": c.title, "theme": c.theme} for c in m.catalog}
     for src, ok in risks:
-        model.risks.append(
-            Entity("risk", entity_id("risk", src), src, risk_values(m, src.data), ok)
-        )
+        model.risks.append(Entity("risk", entity_id("risk", src), src, risk_values(src.data), ok))
     for src, ok in controls:
         values = control_values(tree, src.data, catalog)
         model.controls.append(Entity("control", entity_id("control", src), src, values, ok))

@@ -23,7 +23,6 @@ from checker.loader import DisplayPaths, Parsed, YamlProblem, parse_yaml, read_t
 from checker.resources import data_dir
 from checker.tree import DiskTree, FileTree
 
-RESOURCES = ("risk", "control", "plan", "action", "isms", "waiver", "catalog")
 COMMON_VARIABLES = ("isms", "today", "kind", "entity")
 VARIABLES = {
     "risk": ("risk",),

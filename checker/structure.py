@@ -68,36 +68,14 @@ REF = RuleInfo(
 STRUCTURAL_RULES = (PARSE, SCHEMA, DUP, REF)
 
 
-def result(
-    info: RuleInfo,
-    kind: str,
-    entity: str | None,
-    location: Location,
-    outcome: Outcome,
-    message: str = "",
-    case: str = "",
-) -> Result:
-    return Result(
-        rule=info.id,
-        severity=info.severity,
-        kind=kind,
-        entity=entity,
-        location=location,
-        outcome=outcome,
-        message=message or (info.title if outcome is not Outcome.PASS else ""),
-        references=info.references,
-        case=case or f"{info.id}::{entity if entity is not None else location.file}",
-    )
-
-
 def parse_results(files: Iterable[ParsedFile]) -> list[Result]:
     out = []
     for f in files:
         if f.problem is None:
-            out.append(result(PARSE, "file", None, Location(f.file, 1), Outcome.PASS))
+            out.append(Result.of(PARSE, "file", None, Location(f.file, 1), Outcome.PASS))
         else:
             loc = Location(f.file, f.problem.line, f.problem.column)
-            out.append(result(PARSE, "file", None, loc, Outcome.FAIL, f.problem.message))
+            out.append(Result.of(PARSE, "file", None, loc, Outcome.FAIL, f.problem.message))
     return out
 
 
@@ -106,14 +84,14 @@ def schema_results(kind: str, source: Source, entity: str) -> tuple[bool, list[R
     violations = schema.validate(kind, source.data)
     if not violations:
         loc = Location(source.file, source.line, source.position(())[1])
-        return True, [result(SCHEMA, kind, entity, loc, Outcome.PASS)]
+        return True, [Result.of(SCHEMA, kind, entity, loc, Outcome.PASS)]
     out = []
     for v in violations:
         line, column = source.position(v.path)
         where = "/".join(str(p) for p in v.path)
         case = f"{SCHEMA.id}::{entity}" + (f" at {where}" if where else "")
         out.append(
-            result(
+            Result.of(
                 SCHEMA,
                 kind,
                 entity,
@@ -139,11 +117,11 @@ def dup_results(model: Model) -> list[Result]:
             groups[e.id].append(e)
         for eid, group in groups.items():
             if len(group) == 1:
-                out.append(result(DUP, kind, eid, _location(group[0]), Outcome.PASS))
+                out.append(Result.of(DUP, kind, eid, _location(group[0]), Outcome.PASS))
                 continue
             places = ", ".join(f"{e.source.file}:{e.line}" for e in group)
             message = f"{kind} id {eid} is used {len(group)} times ({places}): ids must be unique"
-            out.append(result(DUP, kind, eid, _location(group[1]), Outcome.FAIL, message))
+            out.append(Result.of(DUP, kind, eid, _location(group[1]), Outcome.FAIL, message))
     return out
 
 
@@ -165,9 +143,11 @@ def ref_results(model: Model, rule_ids: Sequence[str]) -> list[Result]:
             unknown += [f"{field} '{v}'" for v in items if isinstance(v, str) and v not in known]
         if unknown:
             what = "; ".join(unknown)
-            out.append(result(REF, e.kind, e.id, _location(e), Outcome.FAIL, f"unknown id: {what}"))
+            out.append(
+                Result.of(REF, e.kind, e.id, _location(e), Outcome.FAIL, f"unknown id: {what}")
+            )
         else:
-            out.append(result(REF, e.kind, e.id, _location(e), Outcome.PASS))
+            out.append(Result.of(REF, e.kind, e.id, _location(e), Outcome.PASS))
 
     for e in model.unique("risk"):
         if e.values["status"] != "closed":
