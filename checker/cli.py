@@ -10,6 +10,7 @@ import json
 import os
 import sys
 import tempfile
+import textwrap
 import traceback
 from collections.abc import Sequence
 from dataclasses import dataclass
@@ -218,6 +219,22 @@ def cmd_rules(args: argparse.Namespace) -> int:
     return 0
 
 
+def _prose(text: str) -> str:
+    return textwrap.fill(
+        " ".join(text.split()), width=88, initial_indent="  ", subsequent_indent="  "
+    )
+
+
+def _code(label: str, expression: str) -> str:
+    """An expression under a label; long folded lines break before && and ||."""
+    lines = []
+    for line in expression.strip().splitlines():
+        if len(line) > 80:
+            line = line.replace(" && ", "\n  && ").replace(" || ", "\n  || ")
+        lines += line.splitlines()
+    return "\n".join([label + lines[0], *(" " * len(label) + ln for ln in lines[1:])])
+
+
 def cmd_explain(args: argparse.Namespace) -> int:
     infos = {i.id: i for i in _rule_infos(args.path)}
     info = infos.get(args.rule.upper())
@@ -227,16 +244,16 @@ def cmd_explain(args: argparse.Namespace) -> int:
         f"{info.id}: {info.title}",
         f"severity: {info.severity.value}    resource: {info.resource}",
     ]
-    sections += ["", "What it checks", "  " + (info.description or info.title)]
+    sections += ["", "What it checks", _prose(info.description or info.title)]
     if info.check:
         sections += ["", "Expression (CEL)"]
         if info.when:
-            sections.append(f"  when:  {info.when.strip()}")
-        sections.append(f"  check: {info.check.strip()}")
+            sections.append(_code("  when:  ", info.when))
+        sections.append(_code("  check: ", info.check))
     if info.references:
         sections += ["", "Why it matters", *(f"  {ref}" for ref in info.references)]
     if info.remediation:
-        sections += ["", "How to fix it", "  " + info.remediation.strip()]
+        sections += ["", "How to fix it", _prose(info.remediation)]
     if info.example:
         sections += ["", "Example", *("  " + ln for ln in info.example.rstrip().splitlines())]
     sections += ["", f"defined in: {info.source}"]
