@@ -26,6 +26,13 @@ PARSE = RuleInfo(
     description="Every file under risks/, controls/, plans/ and the waivers file must parse "
     "as YAML and hold one mapping or a list of mappings. A broken file is reported, never "
     "skipped: the entities in it are invisible to every other rule until it is fixed.",
+    example=(
+        "# risks/ransomware.yaml: one mapping (one risk), or a list of mappings\n"
+        "id: R-001\n"
+        "title: Ransomware encrypts file servers\n"
+        "# title: Ransomware: encrypts file servers   # fails: an unquoted ': ' inside a value\n"
+        "# title: 'Ransomware: encrypts file servers' # quoting the value fixes it\n"
+    ),
     source=_SRC,
 )
 SCHEMA = RuleInfo(
@@ -40,6 +47,15 @@ SCHEMA = RuleInfo(
     "types, enums, id patterns, date formats and required fields. One finding per "
     "violation, at its line. An entity that breaks its schema is not judged by the other "
     "rules until it is fixed.",
+    example=(
+        "id: R-001                              # ^[A-Za-z][A-Za-z0-9._-]*$\n"
+        "title: Ransomware encrypts file servers\n"
+        "owner: CIO\n"
+        "inherent: {likelihood: 4, impact: 5}   # integers\n"
+        "# inherent: {likelihood: high, impact: 5}   # fails: 'high' is not of type integer\n"
+        "treatment: mitigate                    # none | mitigate | accept | avoid | transfer\n"
+        "assessed: 2026-03-01                   # an ISO date\n"
+    ),
     source=_SRC,
 )
 DUP = RuleInfo(
@@ -52,6 +68,13 @@ DUP = RuleInfo(
     description="Two risks, two controls, two plans, two actions of one plan or two waivers "
     "for the same rule and target share an id. Links by id become ambiguous; only the "
     "first is judged by the other rules.",
+    example=(
+        "# risks/: every risk has its own id\n"
+        "- id: R-001\n"
+        "  title: Ransomware encrypts file servers\n"
+        "- id: R-002                  # fails if this is R-001 again\n"
+        "  title: Laptop stolen while travelling\n"
+    ),
     source=_SRC,
 )
 REF = RuleInfo(
@@ -63,6 +86,12 @@ REF = RuleInfo(
     remediation="Correct the id, or add the missing risk, control or plan.",
     description="risk.controls, risk.plans, plan.risks, action.controls, waiver.rule and "
     "waiver.target must name ids that exist.",
+    example=(
+        "# risk R-001: every id it links exists\n"
+        "controls: [A.8.7, A.8.13]    # SoA entries under controls/\n"
+        "plans: [RTP-2026-01]         # a plan under plans/\n"
+        "# controls: [A.8.77]         # fails: unknown id: controls 'A.8.77'\n"
+    ),
     source=_SRC,
 )
 STRUCTURAL_RULES = (PARSE, SCHEMA, DUP, REF)
