@@ -12,14 +12,14 @@ import sys
 import tempfile
 import textwrap
 import traceback
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
 from checker import __version__, engine
 from checker.errors import FatalError, UsageError
 from checker.findings import FAIL_ON_CHOICES, Report, RuleInfo
-from checker.reporters import REPORTERS
+from checker.reporters import REPORTERS, markdown
 from checker.schema import KINDS, load_schema
 
 COMMANDS = ("check", "rules", "explain", "schema")
@@ -182,13 +182,20 @@ def emit(report: Report, outputs: Outputs) -> None:
         append_step_summary(report, outputs.fail_on)
 
 
+def _blob_url(env: Mapping[str, str]) -> str:
+    """The URL prefix of the checked-out commit's files on GitHub, so that the step
+    summary's links resolve (relative links do not on a run's summary page)."""
+    parts = [env.get(k, "") for k in ("GITHUB_SERVER_URL", "GITHUB_REPOSITORY", "GITHUB_SHA")]
+    return f"{parts[0]}/{parts[1]}/blob/{parts[2]}/" if all(parts) else ""
+
+
 def append_step_summary(report: Report, fail_on: str) -> None:
     """--format github: appends the Markdown summary to $GITHUB_STEP_SUMMARY when it is set
     (append, never truncate: other steps' tools write there too)."""
     target = os.environ.get("GITHUB_STEP_SUMMARY")
     if not target:
         return
-    text = REPORTERS["markdown"].render(report, fail_on, False)
+    text = markdown.render(report, fail_on, False, link_base=_blob_url(os.environ))
     try:
         with open(target, "a", encoding="utf-8", newline="\n") as f:
             f.write(("\n" if f.tell() else "") + text)

@@ -393,3 +393,18 @@ def test_no_step_summary_variable_no_file(
     assert main([str(ROOT / "examples"), "--today", "2026-11-27", "--format", "github"]) == 0
     assert list(tmp_path.iterdir()) == []
     assert capsys.readouterr().out.startswith("isms-check passed")
+
+
+def test_step_summary_links_point_at_the_commit_on_github(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    target = tmp_path / "step-summary.md"
+    monkeypatch.setenv("GITHUB_STEP_SUMMARY", str(target))
+    monkeypatch.setenv("GITHUB_SERVER_URL", "https://github.com")
+    monkeypatch.setenv("GITHUB_REPOSITORY", "acme/isms")
+    monkeypatch.setenv("GITHUB_SHA", "0123abc")
+    assert main([str(ROOT / "examples"), "--today", "2026-11-27", "--format", "github"]) == 0
+    capsys.readouterr()
+    summary = target.read_text(encoding="utf-8")
+    link = "(https://github.com/acme/isms/blob/0123abc/examples/controls/physical.yaml#L37)"
+    assert link in summary

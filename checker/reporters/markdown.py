@@ -61,9 +61,10 @@ def cell(text: str) -> str:
     return _SPECIAL.sub(replace, text)
 
 
-def link(r: Result) -> str:
+def link(r: Result, base: str = "") -> str:
+    """`FILE:LINE` linked to the line: relative, or under `base` (a blob URL prefix)."""
     loc = r.location
-    target = quote(loc.file.replace("\\", "/"), safe="/") + f"#L{max(1, loc.line)}"
+    target = base + quote(loc.file.replace("\\", "/"), safe="/") + f"#L{max(1, loc.line)}"
     return f"[{cell(loc.file)}:{loc.line}]({target})"
 
 
@@ -93,20 +94,20 @@ def _message(r: Result) -> str:
     return cell(r.message)
 
 
-def _finding_rows(results: Sequence[Result], severity: bool = False) -> list[list[str]]:
+def _finding_rows(results: Sequence[Result], base: str, severity: bool = False) -> list[list[str]]:
     rows = []
     for r in results:
-        row = [cell(r.rule), _entity(r), link(r), _message(r)]
+        row = [cell(r.rule), _entity(r), link(r, base), _message(r)]
         rows.append([r.severity.value, *row] if severity else row)
     return rows
 
 
-def _waived_rows(results: Sequence[Result]) -> list[list[str]]:
+def _waived_rows(results: Sequence[Result], base: str) -> list[list[str]]:
     rows = []
     for r in results:
         w = r.waiver
         extra = [cell(w.reason), cell(w.approved_by), cell(w.expires)] if w else ["", "", ""]
-        rows.append([cell(r.rule), _entity(r), link(r), cell(r.message), *extra])
+        rows.append([cell(r.rule), _entity(r), link(r, base), cell(r.message), *extra])
     return rows
 
 
@@ -115,7 +116,9 @@ def _by_rank(results: Sequence[Result]) -> list[Result]:
     return sorted(results, key=lambda r: -r.severity.rank)
 
 
-def render(report: Report, fail_on: str, color: bool = False) -> str:
+def render(report: Report, fail_on: str, color: bool = False, link_base: str = "") -> str:
+    """The summary; `link_base` (e.g. https://github.com/O/R/blob/SHA/) makes the
+    location links absolute, for places where relative ones do not resolve."""
     c = report.summary()
     findings = report.findings
     pr_mode = report.pr_mode or any(r.change is not None for r in findings)
@@ -148,24 +151,28 @@ def render(report: Report, fail_on: str, color: bool = False) -> str:
     existing = "Existing " if pr_mode else ""
     if new:
         out += _section(
-            "New in this change", ["Severity", *header], _finding_rows(_by_rank(new), True)
+            "New in this change",
+            ["Severity", *header],
+            _finding_rows(_by_rank(new), link_base, True),
         )
     errors = [r for r in rest if r.outcome is Outcome.ERROR]
     if errors:
         title = f"{existing}evaluation errors".capitalize()
-        out += _section(title, header, _finding_rows(errors))
+        out += _section(title, header, _finding_rows(errors, link_base))
     for severity, name in _SEVERITY_TITLES.items():
         rows = [r for r in rest if r.outcome is Outcome.FAIL and r.severity is severity]
         if rows:
-            out += _section(f"{existing}{name}".capitalize(), header, _finding_rows(rows))
+            out += _section(
+                f"{existing}{name}".capitalize(), header, _finding_rows(rows, link_base)
+            )
     if waived:
         out += _section(
-            "Waived", [*header, "Reason", "Approved by", "Expires"], _waived_rows(waived)
+            "Waived", [*header, "Reason", "Approved by", "Expires"], _waived_rows(waived, link_base)
         )
     if report.resolved:
         out += _section(
             "Resolved by this change",
             ["Severity", *header],
-            _finding_rows(_by_rank(report.resolved), True),
+            _finding_rows(_by_rank(report.resolved), link_base, True),
         )
     return "\n".join(out) + "\n"
