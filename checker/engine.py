@@ -77,14 +77,14 @@ def run(options: Options) -> Report:
     display = DisplayPaths.for_root(root)
     head_tree = DiskTree(root)
     notices: list[str] = []
-    history, no_git = _history(root, options)
+    repo, no_git = _history(root, options)
     head_dates: dict[str, datetime.date] | None = None
-    if history is not None:
+    if repo is not None and not no_git:
         # a file with uncommitted changes counts as changed today (spec: exempt from
         # GIT-001; a record dated after today is ST-006's)
         head_dates = {
-            **history.last_changes(),
-            **dict.fromkeys(history.uncommitted(), options.today),
+            **repo.last_changes(),
+            **dict.fromkeys(repo.uncommitted(), options.today),
         }
     head = Snapshot(head_tree, display, head_dates)
     head_policy = load_policy(head_tree, display)
@@ -94,12 +94,11 @@ def run(options: Options) -> Report:
         results, _ = evaluate(head_policy, head, options.today, selected)
         return _report(options, head_policy, selected, results, (), notices, pr_mode=False)
 
-    repo = History.open(root)
     if repo is None:
         raise UsageError(f"--base {options.base}: {root} is not inside a git repository")
     commit = repo.resolve(options.base)
     base_tree = repo.tree(commit)
-    base_dates = repo.last_changes(commit.hexsha) if history is not None else None
+    base_dates = repo.last_changes(commit.hexsha) if not no_git else None
     base = Snapshot(base_tree, display, base_dates, origin=f"base {options.base}")
     base_policy = _base_policy(base, options, notices)
 
@@ -142,14 +141,15 @@ def run(options: Options) -> Report:
 
 
 def _history(root: Path, options: Options) -> tuple[History | None, str]:
-    """The git history to judge GIT-* rules with, or None and the reason there is none."""
+    """The repository holding the ISMS (None outside git), and why its history cannot
+    judge the GIT-* rules ("" when it can)."""
     history = History.open(root)
     if history is None:
         return None, "not a git repository"
     if history.is_shallow():
         if not options.allow_shallow:
             raise ShallowCloneError(SHALLOW_MESSAGE)
-        return None, "shallow clone (--allow-shallow): history is incomplete"
+        return history, "shallow clone (--allow-shallow): history is incomplete"
     return history, ""
 
 
