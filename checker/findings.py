@@ -170,6 +170,17 @@ class Report:
                 counts["errors"] += 1
         return counts
 
+    def summary_line(self, fail_on: str) -> str:
+        """The one-line verdict with counts that the text and github formats end with."""
+        c = self.summary()
+        verdict = "failed" if self.exit_code(fail_on) else "passed"
+        return (
+            f"{verdict}: {c['error']} errors, {c['warning']} warnings, {c['info']} info, "
+            f"{c['waived']} waived, {c['errors']} evaluation errors "
+            f"({len(self.results)} checks of {len(self.rules)} rules, "
+            f"today {self.today.isoformat()})"
+        )
+
     def rule_counts(self) -> dict[str, dict[str, int]]:
         """Per rule: how many entities it was evaluated on, failed, waived, errored."""
         out: dict[str, dict[str, int]] = {

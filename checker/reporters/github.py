@@ -90,22 +90,11 @@ def left_out_notice(left_out: dict[str, int]) -> str | None:
     )
 
 
-def summary_line(report: Report, fail_on: str) -> str:
-    c = report.summary()
-    verdict = "failed" if report.exit_code(fail_on) else "passed"
-    return (
-        f"isms-check {verdict}: {c['error']} errors, {c['warning']} warnings, {c['info']} info, "
-        f"{c['waived']} waived, {c['errors']} evaluation errors "
-        f"({len(report.results)} checks of {len(report.rules)} rules, "
-        f"today {report.today.isoformat()})"
-    )
-
-
 def render(report: Report, fail_on: str, color: bool = False) -> str:
     chosen, left_out = _select(report, fail_on)
     lines = [annotation(r) for r in chosen]
     notice = left_out_notice(left_out)
     if notice is not None:
         lines.append(notice)
-    lines.append(summary_line(report, fail_on))
+    lines.append(f"isms-check {report.summary_line(fail_on)}")
     return "\n".join(lines) + "\n"

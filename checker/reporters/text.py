@@ -30,17 +30,6 @@ def line(r: Result, color: bool = False) -> str:
     return text
 
 
-def summary(report: Report, fail_on: str) -> str:
-    c = report.summary()
-    checks = len(report.results)
-    verdict = "failed" if report.exit_code(fail_on) else "passed"
-    return (
-        f"{verdict}: {c['error']} errors, {c['warning']} warnings, {c['info']} info, "
-        f"{c['waived']} waived, {c['errors']} evaluation errors "
-        f"({checks} checks of {len(report.rules)} rules, today {report.today.isoformat()})"
-    )
-
-
 def render(report: Report, fail_on: str, color: bool = False) -> str:
     out: list[str] = []
     open_ = [r for r in report.findings if r.outcome is not Outcome.WAIVED]
@@ -51,5 +40,5 @@ def render(report: Report, fail_on: str, color: bool = False) -> str:
             out += [""] * bool(out) + [title] + [line(r, color) for r in rows]
     if out:
         out.append("")
-    out.append(summary(report, fail_on))
+    out.append(report.summary_line(fail_on))
     return "\n".join(out) + "\n"
