@@ -48,11 +48,6 @@ class Options:
     allow_shallow: bool = False
 
 
-def _key(r: Result) -> tuple[str, str]:
-    """Findings match between base and head by rule and entity (file for file-level)."""
-    return (r.rule, r.entity if r.entity is not None else r.location.file)
-
-
 def _policy_change(head: Policy, base: Policy) -> dict[str, Any]:
     """What a change does to the rules that judge it (GIT-003)."""
     hm, bm = head.methodology.data, base.methodology.data
@@ -128,15 +123,15 @@ def run(options: Options) -> Report:
     change = _policy_change(head_policy, base_policy) if base_policy is not None else None
     results, _ = evaluate(policy, head, options.today, selected, base_model, change)
 
-    before = {_key(r) for r in base_results if r.is_finding}
-    after = {_key(r) for r in results if r.is_finding}
+    before = {r.case for r in base_results if r.is_finding}
+    after = {r.case for r in results if r.is_finding}
     marked = [
-        dataclasses.replace(r, change="existing" if _key(r) in before else "new")
+        dataclasses.replace(r, change="existing" if r.case in before else "new")
         if r.is_finding
         else r
         for r in results
     ]
-    resolved = [r for r in base_results if r.is_finding and _key(r) not in after]
+    resolved = [r for r in base_results if r.is_finding and r.case not in after]
     return _report(options, policy, selected, marked, resolved, notices, pr_mode=True)
 
 

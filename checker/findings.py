@@ -7,6 +7,7 @@ exit code. Standard library only: reporters import this module and nothing else 
 
 from __future__ import annotations
 
+import dataclasses
 import datetime
 from collections.abc import Iterable
 from dataclasses import dataclass
@@ -86,9 +87,23 @@ class Result:
     outcome: Outcome
     message: str = ""
     references: tuple[str, ...] = ()
-    case: str = ""  # the JUnit testcase name, unique per run: RULE-ID::ENTITY-ID
+    detail: str = ""  # what within the entity: the field path of an ISMS-SCHEMA violation
+    occurrence: int = 1  # the n-th result with this identity (an id used twice)
     waiver: Waiver | None = None
     change: str | None = None  # new | existing in PR mode
+
+    @property
+    def identity(self) -> str:
+        """What this result is about, the same in every run and in base and head:
+        `RULE-ID::ENTITY-ID`, the file for file-level results, ` at FIELD` for a schema
+        violation. PR matching, JUnit names and SARIF fingerprints all derive from it."""
+        subject = self.entity if self.entity is not None else self.location.file
+        return f"{self.rule}::{subject}" + (f" at {self.detail}" if self.detail else "")
+
+    @property
+    def case(self) -> str:
+        """The JUnit testcase name: the identity, made unique in a run (` #2`, ...)."""
+        return self.identity + (f" #{self.occurrence}" if self.occurrence > 1 else "")
 
     @staticmethod
     def of(
@@ -98,10 +113,9 @@ class Result:
         location: Location,
         outcome: Outcome,
         message: str = "",
-        case: str = "",
+        detail: str = "",
     ) -> Result:
-        """A rule's result on one entity; a finding without a message gets the title,
-        and the testcase name defaults to RULE-ID::ENTITY-ID (the file for files)."""
+        """A rule's result on one entity; a finding without a message gets the title."""
         return Result(
             rule=info.id,
             severity=info.severity,
@@ -111,7 +125,7 @@ class Result:
             outcome=outcome,
             message=message or (info.title if outcome is not Outcome.PASS else ""),
             references=info.references,
-            case=case or f"{info.id}::{entity if entity is not None else location.file}",
+            detail=detail,
         )
 
     @property
@@ -121,6 +135,18 @@ class Result:
     def sort_key(self) -> tuple[str, int, int, str, str]:
         loc = self.location
         return (loc.file, loc.line, loc.column or 0, self.rule, self.case)
+
+
+def number_occurrences(results: Iterable[Result]) -> list[Result]:
+    """Numbers results that share an identity (an id used twice), in order, so that each
+    testcase name is unique and base and head match occurrence by occurrence."""
+    seen: dict[str, int] = {}
+    out = []
+    for r in results:
+        n = seen.get(r.identity, 0) + 1
+        seen[r.identity] = n
+        out.append(r if n == r.occurrence else dataclasses.replace(r, occurrence=n))
+    return out
 
 
 @dataclass(frozen=True)

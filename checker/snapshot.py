@@ -3,7 +3,6 @@ files → documents → schema findings → entities → CEL results → waivers
 
 from __future__ import annotations
 
-import dataclasses
 import datetime
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
@@ -11,7 +10,7 @@ from typing import Any
 
 from checker.errors import ConfigError
 from checker.evaluate import Evaluator
-from checker.findings import Result
+from checker.findings import Result, number_occurrences
 from checker.loader import (
     DisplayPaths,
     ParsedFile,
@@ -110,15 +109,4 @@ def evaluate(
     results = apply_waivers(results, model, today, selected)
     waiver_rules = [r for r in rules if "waiver" in r.resources]
     results += evaluator.run(waiver_rules, {"waiver": evaluator.waiver_targets()})
-    return _unique_cases(results), model
-
-
-def _unique_cases(results: Sequence[Result]) -> list[Result]:
-    """Makes JUnit testcase names unique (an id used twice gets ` #2`, ...)."""
-    seen: dict[str, int] = {}
-    out = []
-    for r in results:
-        n = seen.get(r.case, 0) + 1
-        seen[r.case] = n
-        out.append(r if n == 1 else dataclasses.replace(r, case=f"{r.case} #{n}"))
-    return out
+    return number_occurrences(results), model

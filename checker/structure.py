@@ -118,7 +118,6 @@ def schema_results(kind: str, source: Source, entity: str) -> tuple[bool, list[R
     for v in violations:
         line, column = source.position(v.path)
         where = "/".join(str(p) for p in v.path)
-        case = f"{SCHEMA.id}::{entity}" + (f" at {where}" if where else "")
         out.append(
             Result.of(
                 SCHEMA,
@@ -127,7 +126,7 @@ def schema_results(kind: str, source: Source, entity: str) -> tuple[bool, list[R
                 Location(source.file, line, column),
                 Outcome.FAIL,
                 v.message,
-                case,
+                where,
             )
         )
     return False, out

@@ -72,7 +72,6 @@ def result(
     message: str = "",
     **extra: object,
 ) -> Result:
-    identity = entity if entity is not None else where[0]
     return Result(
         rule=rule,
         severity=severity,
@@ -82,7 +81,6 @@ def result(
         outcome=outcome,
         message=message,
         references=next((i.references for i in RULES if i.id == rule), ()),
-        case=f"{rule}::{identity}",
         **extra,
     )
 

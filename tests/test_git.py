@@ -221,3 +221,23 @@ def test_unknown_base_is_a_usage_error(tmp_path: Path, capsys: pytest.CaptureFix
     repo = isms_repo(tmp_path / "r")
     assert main(["check", str(repo.path), "--base", "no-such-ref"]) == 2
     assert "fetch" in capsys.readouterr().err
+
+
+def test_second_schema_violation_on_one_entity_is_new(tmp_path: Path) -> None:
+    """Issue 7: findings match by identity, which for ISMS-SCHEMA includes the field, so
+    a change that adds a second violation to an already broken entity is new."""
+    repo = isms_repo(tmp_path / "r")
+    r1 = (repo.path / "risks/r1.yaml").read_text()
+    repo.write("risks/r1.yaml", r1.replace("owner: ", "x-note: broken\nowner: 12 #", 1))
+    base = repo.commit("break the owner", "2026-05-21")
+    repo.write(
+        "risks/r1.yaml",
+        r1.replace("owner: ", "owner: 12 #", 1).replace("treatment: ", "treatment: maybe #", 1),
+    )
+    report = run(repo.path, base=base, new_only=True)
+    schema = sorted((r.case, r.change) for r in report.findings if r.rule == "ISMS-SCHEMA")
+    assert schema == [
+        ("ISMS-SCHEMA::R-1 at owner", "existing"),
+        ("ISMS-SCHEMA::R-1 at treatment", "new"),
+    ]
+    assert report.exit_code("error") == 1

@@ -43,7 +43,7 @@ def level(r: Result) -> str:
 
 def fingerprint(r: Result) -> str:
     """SHA-256 of the finding's stable name: rule id and entity id, never a line."""
-    name = r.case or f"{r.rule}::{r.entity if r.entity is not None else r.location.file}"
+    name = r.case
     return hashlib.sha256(name.encode("utf-8")).hexdigest()
 
 
