@@ -143,11 +143,28 @@ def parse_yaml(text: str) -> Parsed:
     except yaml.MarkedYAMLError as e:
         mark = e.problem_mark or e.context_mark
         line, col = (mark.line + 1, mark.column + 1) if mark else (1, 1)
-        raise YamlProblem(f"invalid YAML: {e.problem or e.context}", line, col) from e
+        problem = str(e.problem or e.context)
+        raise YamlProblem(f"invalid YAML: {problem}{_hint(problem)}", line, col) from e
     except yaml.YAMLError as e:
         raise YamlProblem(f"invalid YAML: {e}") from e
     finally:
         loader.dispose()
+
+
+_HINTS = (
+    ("'\\t'", "a tab character: indent with spaces only"),
+    ("mapping values are not allowed", "a ': ' inside a value (quote the value, "
+     "e.g. title: 'Ransomware: servers'), or a line indented deeper than the one above"),
+    ("expected <block end>", "check this line's indentation against the lines above"),
+    ("expected ',' or ']'", "a [ list ] that is not closed"),
+    ("expected ',' or '}'", "a { mapping } that is not closed"),
+    ("end of stream", "a quote that is not closed"),
+)  # fmt: skip
+
+
+def _hint(problem: str) -> str:
+    """The usual cause of a PyYAML error, in words a person can act on."""
+    return next((f" (likely cause: {hint})" for key, hint in _HINTS if key in problem), "")
 
 
 def read_text(tree: FileTree, rel: str) -> str:

@@ -406,5 +406,5 @@ def test_step_summary_links_point_at_the_commit_on_github(
     assert main([str(ROOT / "examples"), "--today", "2026-11-27", "--format", "github"]) == 0
     capsys.readouterr()
     summary = target.read_text(encoding="utf-8")
-    link = "(https://github.com/acme/isms/blob/0123abc/examples/controls/physical.yaml#L37)"
+    link = "(https://github.com/acme/isms/blob/0123abc/examples/controls/physical.yaml#L41)"
     assert link in summary
