@@ -41,7 +41,13 @@ MAX_NODES = 500_000  # guards against alias bombs
 MAX_DEPTH = 100
 
 
-class _Loader(yaml.SafeLoader):
+# PyYAML's C parser (libyaml) builds the same node tree with marks as the pure-Python
+# one, an order of magnitude faster; the pure-Python one is the fallback where PyYAML was
+# built without libyaml.
+_Base: Any = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+
+
+class _Loader(_Base):
     """SafeLoader without implicit dates and with YAML 1.2 booleans."""
 
 
@@ -144,7 +150,8 @@ def parse_yaml(text: str) -> Parsed:
         mark = e.problem_mark or e.context_mark
         line, col = (mark.line + 1, mark.column + 1) if mark else (1, 1)
         problem = str(e.problem or e.context)
-        raise YamlProblem(f"invalid YAML: {problem}{_hint(problem)}", line, col) from e
+        hint = _hint(problem, text, line, col)
+        raise YamlProblem(f"invalid YAML: {problem}{hint}", line, col) from e
     except yaml.YAMLError as e:
         raise YamlProblem(f"invalid YAML: {e}") from e
     finally:
@@ -152,18 +159,23 @@ def parse_yaml(text: str) -> Parsed:
 
 
 _HINTS = (
-    ("'\\t'", "a tab character: indent with spaces only"),
+    ("tab", "a tab character: indent with spaces only"),
     ("mapping values are not allowed", "a ': ' inside a value (quote the value, "
      "e.g. title: 'Ransomware: servers'), or a line indented deeper than the one above"),
+    ("expected key", "check this line's indentation against the lines above"),
     ("expected <block end>", "check this line's indentation against the lines above"),
     ("expected ',' or ']'", "a [ list ] that is not closed"),
     ("expected ',' or '}'", "a { mapping } that is not closed"),
     ("end of stream", "a quote that is not closed"),
+    ("undefined alias", "a '*' that names no '&anchor' above: quote a value that starts with *"),
 )  # fmt: skip
 
 
-def _hint(problem: str) -> str:
-    """The usual cause of a PyYAML error, in words a person can act on."""
+def _hint(problem: str, text: str, line: int, column: int) -> str:
+    """The usual cause of a YAML error, in words a person can act on."""
+    lines = text.splitlines()
+    if 0 < line <= len(lines) and lines[line - 1][column - 1 : column] == "\t":
+        problem = "tab"
     return next((f" (likely cause: {hint})" for key, hint in _HINTS if key in problem), "")
 
 
