@@ -31,6 +31,11 @@ class Kind:
     inactive: tuple[str, str] | None = None  # (field, value): only schema-checked then
 
     @property
+    def default_path(self) -> str:
+        """Where its records live unless isms.yaml's `paths:` says otherwise."""
+        return f"{self.plural}.yaml" if self.single_file else self.plural
+
+    @property
     def variable(self) -> str:
         """The CEL variable a rule on this kind reads the entity as."""
         return self.name
