@@ -15,6 +15,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from checker import __version__
+from checker.documents import Documents
 from checker.errors import ConfigError, FatalError, UsageError
 from checker.findings import Report, Result, RuleInfo
 from checker.history import SHALLOW_MESSAGE, History, ShallowCloneError
@@ -82,6 +83,7 @@ def run(options: Options) -> Report:
         }
     head = Snapshot(head_tree, display, head_dates)
     head_policy = load_policy(head_tree, display)
+    documents = Documents()  # base and head share most files: each is checked once
 
     if not options.base:
         selected = _selection(head_policy, options, no_git, notices)
@@ -115,14 +117,14 @@ def run(options: Options) -> Report:
             else dataclasses.replace(head_policy, tree=base_tree)
         )
         try:
-            base_judged = evaluate(judge, base, options.today, selected)
+            base_judged = evaluate(judge, base, options.today, selected, documents=documents)
             base_results, base_model = base_judged.results, base_judged.model
         except FatalError as e:
             notices.append(
                 f"the base commit cannot be evaluated ({e}): every finding counts as new"
             )
     change = _policy_change(head_policy, base_policy) if base_policy is not None else None
-    judged = evaluate(policy, head, options.today, selected, base_model, change)
+    judged = evaluate(policy, head, options.today, selected, base_model, change, documents)
     results = judged.results
     notices += judged.notices
 

@@ -16,7 +16,7 @@ from __future__ import annotations
 
 import posixpath
 import re
-from collections.abc import Iterable, Mapping
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -185,6 +185,11 @@ def read_text(tree: FileTree, rel: str) -> str:
         raw = tree.read_bytes(rel)
     except OSError as e:
         raise YamlProblem(f"cannot read the file: {e.strerror or e}") from e
+    return decode(raw)
+
+
+def decode(raw: bytes) -> str:
+    """Bytes as UTF-8 text (a BOM is allowed); raises YamlProblem naming the line."""
     try:
         return raw.decode("utf-8-sig")
     except UnicodeDecodeError as e:
@@ -260,20 +265,6 @@ def _type_name(value: Any) -> str:
     return {str: "string", int: "number", float: "number", list: "list", dict: "mapping"}.get(
         type(value), "null value" if value is None else type(value).__name__
     )
-
-
-def load_entity_files(
-    tree: FileTree, rels: Iterable[str], display: DisplayPaths
-) -> list[ParsedFile]:
-    """Each file as the entities it holds, or the problem that kept it from loading."""
-    out: list[ParsedFile] = []
-    for rel in rels:
-        shown = display.of(rel)
-        try:
-            out.append(entities_of(shown, load_file(tree, rel)))
-        except YamlProblem as problem:
-            out.append(ParsedFile(shown, problem=problem))
-    return out
 
 
 @dataclass(frozen=True)

@@ -7,19 +7,12 @@ import datetime
 from collections.abc import Mapping
 from dataclasses import dataclass
 
+from checker.documents import Document, Documents
 from checker.errors import ConfigError
 from checker.evaluate import Evaluator
 from checker.findings import Result, number_occurrences
 from checker.kinds import FOLDER_KINDS
-from checker.loader import (
-    DisplayPaths,
-    ParsedFile,
-    Source,
-    YamlProblem,
-    entities_of,
-    load_entity_files,
-    load_file,
-)
+from checker.loader import DisplayPaths, Source
 from checker.methodology import Methodology
 from checker.model import Model, PolicyChange, build_model, entity_id
 from checker.policy import Policy
@@ -55,9 +48,13 @@ def _ignored(rel: str) -> bool:
 
 
 def _load_files(
-    snap: Snapshot, m: Methodology, waivers_tree: FileTree, notices: list[str]
-) -> dict[str, list[ParsedFile]]:
-    out: dict[str, list[ParsedFile]] = {}
+    snap: Snapshot,
+    m: Methodology,
+    waivers_tree: FileTree,
+    documents: Documents,
+    notices: list[str],
+) -> dict[str, list[Document]]:
+    out: dict[str, list[Document]] = {}
     for kind in FOLDER_KINDS:
         folder = m.paths[kind.plural]
         if not snap.tree.is_dir(folder) and kind.required_folder:
@@ -75,18 +72,15 @@ def _load_files(
                 + ", ".join(skipped)
                 + (f" (at {snap.origin})" if snap.origin else "")
             )
-        out[kind.name] = load_entity_files(snap.tree, yaml_files, snap.display)
+        out[kind.name] = [
+            documents.load(kind.name, snap.tree, rel, snap.display.of(rel)) for rel in yaml_files
+        ]
     rel = m.paths["waivers"]
     out["waiver"] = []
     if waivers_tree.is_file(rel):
         shown = snap.display.of(rel)
-        try:
-            parsed = load_file(waivers_tree, rel)
-            # an empty list, or a file of comments, is an empty waiver register
-            empty = parsed.data is None or parsed.data == []
-            out["waiver"] = [ParsedFile(shown) if empty else entities_of(shown, parsed)]
-        except YamlProblem as p:
-            out["waiver"] = [ParsedFile(shown, problem=p)]
+        # an empty list, or a file of comments, is an empty waiver register
+        out["waiver"] = [documents.load("waiver", waivers_tree, rel, shown, empty_ok=True)]
     return out
 
 
@@ -97,20 +91,22 @@ def evaluate(
     selected: set[str],
     base: Model | None = None,
     change: PolicyChange | None = None,
+    documents: Documents | None = None,
 ) -> Judgement:
-    """Every result of the selected rules on one snapshot, waivers applied."""
+    """Every result of the selected rules on one snapshot, waivers applied. `documents`
+    remembers checked files across the snapshots of one run."""
     m = policy.methodology
     notices: list[str] = []
     results: list[Result] = []
     sources: dict[str, list[tuple[Source, bool]]] = {}
-    for kind, files in _load_files(snap, m, policy.tree, notices).items():
-        results += parse_results(files)
+    loaded = _load_files(snap, m, policy.tree, documents or Documents(), notices)
+    for kind, docs in loaded.items():
+        results += parse_results(d.parsed for d in docs)
         sources[kind] = []
-        for f in files:
-            for src in f.sources:
-                ok, schema_out = schema_results(kind, src, entity_id(kind, src))
-                results += schema_out
-                sources[kind].append((src, ok))
+        for doc in docs:
+            for src, violations in zip(doc.parsed.sources, doc.violations, strict=True):
+                results += schema_results(kind, src, entity_id(kind, src), violations)
+                sources[kind].append((src, not violations))
     model = build_model(m, snap.tree, sources, snap.dates, base, change)
     results += dup_results(model)
     results += ref_results(model, [i.id for i in policy.infos])

@@ -9,11 +9,11 @@ from __future__ import annotations
 from collections import defaultdict
 from collections.abc import Iterable, Sequence
 
-from checker import schema
 from checker.findings import Location, Outcome, Result, RuleInfo, Severity
 from checker.kinds import KINDS
 from checker.loader import ParsedFile, Source
 from checker.model import Entity, Model
+from checker.schema import Violation
 
 _SRC = "built-in (python)"
 PARSE = RuleInfo(
@@ -109,12 +109,13 @@ def parse_results(files: Iterable[ParsedFile]) -> list[Result]:
     return out
 
 
-def schema_results(kind: str, source: Source, entity: str) -> tuple[bool, list[Result]]:
-    """Validates one entity; (valid, results): a pass, or one finding per violation."""
-    violations = schema.validate(kind, source.data)
+def schema_results(
+    kind: str, source: Source, entity: str, violations: Sequence[Violation]
+) -> list[Result]:
+    """One entity's schema results: a pass, or one finding per violation."""
     if not violations:
         loc = Location(source.file, source.line, source.position(())[1])
-        return True, [Result.of(SCHEMA, kind, entity, loc, Outcome.PASS)]
+        return [Result.of(SCHEMA, kind, entity, loc, Outcome.PASS)]
     out = []
     for v in violations:
         line, column = source.position(v.path)
@@ -130,7 +131,7 @@ def schema_results(kind: str, source: Source, entity: str) -> tuple[bool, list[R
                 where,
             )
         )
-    return False, out
+    return out
 
 
 def _location(e: Entity, *field: str | int) -> Location:
