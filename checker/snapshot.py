@@ -112,7 +112,7 @@ def evaluate(
     results += ref_results(model, [i.id for i in policy.infos])
     rules = [r for r in policy.rules if r.info.id in selected]
     evaluator = Evaluator(model, today)
-    results += evaluator.run(r for r in rules if "waiver" not in r.resources)
+    results += evaluator.run(rules)  # every kind but waivers, judged last
     results = [r for r in results if r.rule in selected]
     results, matches = apply_waivers(results, model, today, selected)
     waiver_rules = [r for r in rules if "waiver" in r.resources]

@@ -96,6 +96,7 @@ REF = RuleInfo(
     source=_SRC,
 )
 STRUCTURAL_RULES = (PARSE, SCHEMA, DUP, REF)
+FILE_RULES = (PARSE, SCHEMA)  # what decides which entities the other rules can see
 
 
 def parse_results(files: Iterable[ParsedFile]) -> list[Result]:

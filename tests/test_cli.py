@@ -64,7 +64,7 @@ def test_select_and_ignore_by_prefix(capsys: pytest.CaptureFixture[str], isms: P
         capsys, str(isms), "--today", "2026-12-01", "--format", "json", "--select", "RTP,ST-00"
     )
     rules = json.loads(out)["rules"]
-    assert rules and all(r.startswith(("RTP", "ST-00")) for r in rules)
+    assert rules and all(r.startswith(("RTP", "ST-00", "ISMS-PARSE", "ISMS-SCHEMA")) for r in rules)
     code, out, _ = run(
         capsys, str(isms), "--today", "2026-12-01", "--format", "json", "--ignore", "RTP"
     )

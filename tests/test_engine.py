@@ -53,3 +53,36 @@ def test_parse_problems_are_listed_first(tmp_path: Path) -> None:
     report = engine.run(engine.Options(path=root, today=TODAY))
     rules = [r.rule for r in report.findings]
     assert rules[0] == "ISMS-PARSE" and len(rules) > 1
+
+
+def test_select_still_reports_files_it_cannot_read(tmp_path: Path) -> None:
+    root = isms(tmp_path)
+    (root / "risks" / "zz.yaml").write_text("id: R-9\n\ttitle: tab\n", encoding="utf-8")
+    selected = engine.run(engine.Options(path=root, today=TODAY, select=("RT-001",)))
+    assert [r.rule for r in selected.findings] == ["ISMS-PARSE"]
+    ignored = engine.run(
+        engine.Options(path=root, today=TODAY, select=("RT-001",), ignore=("ISMS-PARSE",))
+    )
+    assert ignored.findings == ()
+
+
+def test_a_rule_on_waivers_and_another_kind_judges_both(tmp_path: Path) -> None:
+    root = isms(tmp_path)
+    (root / "policies").mkdir()
+    (root / "policies" / "org.yaml").write_text(
+        "rules:\n"
+        "  - id: ORG-001\n"
+        "    title: Owners and approvers are named in capitals\n"
+        "    severity: warning\n"
+        "    resource: [risk, waiver]\n"
+        "    check: \"kind == 'risk' ? risk.owner == 'nobody' : waiver.approved_by == 'x'\"\n",
+        encoding="utf-8",
+    )
+    (root / "waivers.yaml").write_text(
+        "- {rule: RT-001, target: R-1, reason: r, approved_by: CISO, date: 2026-05-01,"
+        " expires: 2026-07-01}\n",
+        encoding="utf-8",
+    )
+    report = engine.run(engine.Options(path=root, today=TODAY, select=("ORG-001",)))
+    kinds = {r.kind for r in report.results if r.rule == "ORG-001"}
+    assert kinds == {"risk", "waiver"}
