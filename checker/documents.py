@@ -1,18 +1,19 @@
 """Entity files as checked documents: parsed YAML split into entities, each with its
-schema violations, remembered by content for the length of a run.
+schema violations, remembered by content.
 
 PR mode judges the base commit and the working tree, which share most files: a file
-whose bytes are the same in both is parsed and validated once. Keys are the kind, the
-display path and a hash of the bytes, so the same content under another name is still
-reported under its own name.
+whose bytes are the same in both is parsed and validated once per run, and, with the
+cache across runs (cache.py), once until it changes. Keys are the kind, the display path
+and a hash of the bytes, so the same content under another name is still reported under
+its own name.
 """
 
 from __future__ import annotations
 
-import hashlib
 from dataclasses import dataclass, field
 
 from checker import schema
+from checker.cache import Store, digest
 from checker.loader import ParsedFile, YamlProblem, decode, entities_of, parse_yaml
 from checker.schema import Violation
 from checker.tree import FileTree
@@ -29,9 +30,11 @@ class Document:
 
 @dataclass
 class Documents:
-    """The run's memory of checked files, by (kind, display path, content hash)."""
+    """The run's memory of checked files, by (kind, display path, content hash), backed
+    by the cache across runs when there is one."""
 
-    seen: dict[tuple[str, str, str], Document] = field(default_factory=dict)
+    store: Store | None = None
+    seen: dict[str, Document] = field(default_factory=dict)
 
     def load(
         self, kind: str, tree: FileTree, rel: str, shown: str, *, empty_ok: bool = False
@@ -43,10 +46,15 @@ class Documents:
         except OSError as e:
             problem = YamlProblem(f"cannot read the file: {e.strerror or e}")
             return Document(ParsedFile(shown, problem=problem))
-        key = (kind, shown, hashlib.sha1(raw).hexdigest())
+        key = digest(kind, shown, raw, str(empty_ok))
         found = self.seen.get(key)
+        if found is None and self.store is not None:
+            found = self.store.get(key)
         if found is None:
-            found = self.seen[key] = _check(kind, raw, shown, empty_ok)
+            found = _check(kind, raw, shown, empty_ok)
+            if self.store is not None:
+                self.store.put(key, found)
+        self.seen[key] = found
         return found
 
 

@@ -15,6 +15,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from checker import __version__
+from checker.cache import Cache
 from checker.documents import Documents
 from checker.errors import ConfigError, FatalError, UsageError
 from checker.findings import Report, Result, RuleInfo
@@ -46,6 +47,7 @@ class Options:
     new_only: bool = False
     policy_from: str = "head"  # head | base
     allow_shallow: bool = False
+    cache_dir: Path | None = None  # the cache across runs (cache.py); None: no cache
 
 
 def _policy_change(head: Policy, base: Policy) -> PolicyChange:
@@ -68,6 +70,14 @@ def _policy_change(head: Policy, base: Policy) -> PolicyChange:
 
 
 def run(options: Options) -> Report:
+    cache = Cache(options.cache_dir)
+    try:
+        return _run(options, cache)
+    finally:
+        cache.save()
+
+
+def _run(options: Options, cache: Cache) -> Report:
     root = find_root(options.path)
     display = DisplayPaths.for_root(root)
     head_tree = DiskTree(root)
@@ -83,11 +93,12 @@ def run(options: Options) -> Report:
         }
     head = Snapshot(head_tree, display, head_dates)
     head_policy = load_policy(head_tree, display)
-    documents = Documents()  # base and head share most files: each is checked once
+    # base and head share most files: each is checked once, and not again until it changes
+    documents = Documents(cache.store("documents") if options.cache_dir else None)
 
     if not options.base:
         selected = _selection(head_policy, options, no_git, notices)
-        judged = evaluate(head_policy, head, options.today, selected)
+        judged = evaluate(head_policy, head, options.today, selected, documents=documents)
         notices += judged.notices
         return _report(options, head_policy, selected, judged.results, (), notices, False)
 

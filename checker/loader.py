@@ -64,10 +64,13 @@ class YamlProblem(Exception):
     """A file that is not usable YAML, with the place to look."""
 
     def __init__(self, message: str, line: int = 1, column: int = 1) -> None:
-        super().__init__(message)
+        super().__init__(message, line, column)
         self.message = message
         self.line = line
         self.column = column
+
+    def __str__(self) -> str:
+        return self.message
 
 
 @dataclass(frozen=True)
