@@ -11,13 +11,13 @@ by its name alone (`action` lives in plan.schema.json, `approval` in common).
 
 Three views of the same files:
 - `validate(kind, instance)`: the violations, as the checker reports them;
-- `bundled_schema(kind)`: one self-contained document for editors (`isms-check schema`);
+- `bundled_schema(kind)`: one self-contained document per file, for editors
+  (`isms-check schema KIND`);
 - `field_types(kind)`: each field of a kind with a coarse type, for the model.
 """
 
 from __future__ import annotations
 
-import copy
 import difflib
 import functools
 import json
@@ -174,6 +174,7 @@ def _explain(error: ValidationError) -> list[Violation]:
     path: JsonPath = tuple(error.absolute_path)
     where = _where(path)
     v = error.validator
+    value: Any = error.validator_value
     if v == "additionalProperties" and isinstance(error.instance, Mapping):
         schema_node: Any = error.schema
         known = list(schema_node.get("properties", {}))
@@ -196,9 +197,9 @@ def _explain(error: ValidationError) -> list[Violation]:
         name = key.group(1) if key else str(error.message)
         prefix = f"{where}: " if path else ""
         return [Violation((*path, name), f"{prefix}required field '{name}' is missing")]
-    if v == "anyOf" and all(set(b) == {"required"} for b in error.validator_value):
+    if v == "anyOf" and all(set(b) == {"required"} for b in value):
         # "at least one of these fields" (an audit's scope: clauses or controls)
-        names = ", ".join(f"'{n}'" for b in error.validator_value for n in b["required"])
+        names = ", ".join(f"'{n}'" for b in value for n in b["required"])
         return [Violation(path, f"{where}: needs at least one of the fields {names}")]
     if v == "type" and error.instance is None:
         return [Violation(path, f"{where}: has no value (expected {error.validator_value})")]
@@ -215,7 +216,7 @@ def _explain(error: ValidationError) -> list[Violation]:
     if v == "enum" and not isinstance(error.instance, str | bool | None):
         # a number where the values are strings that look like it (clauses: [4, 5])
         text = str(error.instance)
-        if text in error.validator_value:
+        if text in value:
             return [Violation(path, f"{where}: {error.message} (write it in quotes: '{text}')")]
     if v == "format" and error.validator_value == "date":
         return [
@@ -228,13 +229,14 @@ def _explain(error: ValidationError) -> list[Violation]:
     return [Violation(path, f"{where}: {error.message}")]
 
 
-def bundled_schema(name: str) -> dict[str, Any]:
-    """A schema file as one self-contained document, for editors' YAML language servers
-    (`isms-check schema KIND`): the definitions it references from other files (common)
-    are copied under its own `$defs`, and every `$ref` becomes `#/$defs/NAME`. It accepts
-    exactly what the file does. KeyError for an unknown name."""
-    if name not in schema_names():
-        raise KeyError(f"no schema file for {name!r}")
+def bundled_schema(kind: str) -> dict[str, Any]:
+    """The schema file of `kind` (one of `schema_names()`) as one self-contained
+    document, for editors' YAML language servers (`isms-check schema KIND`): the
+    definitions it references from other files (common) are copied under its own
+    `$defs`, and every `$ref` becomes `#/$defs/NAME`. It accepts exactly what the file
+    does. KeyError for an unknown kind."""
+    if kind not in schema_names():
+        raise KeyError(f"no schema file for {kind!r}")
     schemas = _schemas()
     pulled: dict[str, Any] = {}
 
@@ -244,7 +246,7 @@ def bundled_schema(name: str) -> dict[str, Any]:
         source = file[: -len(_SUFFIX)] if file else home
         if not pointer.startswith("/$defs/") or "/" in definition or source not in schemas:
             raise ValueError(f"{home}{_SUFFIX}: cannot bundle the reference {ref!r}")
-        if source != name and definition not in pulled:
+        if source != kind and definition not in pulled:
             pulled[definition] = None  # placeholder: a definition may refer to itself
             pulled[definition] = rewrite(schemas[source]["$defs"][definition], source)
         return f"#/$defs/{definition}"
@@ -259,7 +261,7 @@ def bundled_schema(name: str) -> dict[str, Any]:
             return [rewrite(v, home) for v in node]
         return node
 
-    out: dict[str, Any] = rewrite(copy.deepcopy(schemas[name]), name)
+    out: dict[str, Any] = rewrite(schemas[kind], kind)  # a copy: rewrite builds anew
     if pulled:
         out["$defs"] = {**out.get("$defs", {}), **dict(sorted(pulled.items()))}
     return out
@@ -276,7 +278,7 @@ def _types(node: Any, resolver: Any) -> list[str]:
         declared = node["type"] if isinstance(node["type"], list) else [node["type"]]
         is_date = node.get("format") == "date"
         return [
-            "date" if t == "string" and is_date else _COARSE.get(t, t)
+            "date" if t == "string" and is_date else _COARSE.get(str(t), str(t))
             for t in declared
             if t != "null"
         ]

@@ -91,13 +91,10 @@ def test_example(path: Path) -> None:
 def _bundle_validator(kind: str) -> Any:
     """The checker's validator class on the bundled document of the file `kind` lives
     in, with an empty registry: a reference out of the bundle would fail."""
-    home = next(n for n in schema.schema_names() if kind in (n, *schema.load_schema(n).get("$defs", {})))
-    bundle = schema.bundled_schema(home)
-    root = bundle if kind == home and kind not in bundle.get("$defs", {}) else {
-        "$defs": bundle["$defs"],
-        "$ref": f"#/$defs/{kind}",
-    }
-    return schema._Validator(root, registry=Registry(), format_checker=FormatChecker())
+    bundle = schema.bundled_schema(schema._homes().get(kind, kind))
+    if kind in bundle.get("$defs", {}):
+        bundle = {"$defs": bundle["$defs"], "$ref": f"#/$defs/{kind}"}
+    return schema._Validator(bundle, registry=Registry(), format_checker=FormatChecker())
 
 
 @pytest.mark.parametrize("path", EXAMPLES, ids=case_id)
