@@ -13,35 +13,16 @@ from __future__ import annotations
 
 import datetime
 import re
-from collections.abc import Iterable, Mapping
+from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
 
 from checker.kinds import BY_NAME, KINDS, Kind
 from checker.loader import JsonPath, Source
 from checker.methodology import Methodology
+from checker.schema import field_shapes
 from checker.tree import FileTree
 
-RISK_FIELDS = (
-    "id", "title", "description", "owner", "assets", "threats", "inherent", "treatment",
-    "controls", "plans", "residual", "assessed", "review_days", "acceptance", "status",
-)  # fmt: skip
-CONTROL_FIELDS = (
-    "id", "title", "custom", "applicable", "justification", "status", "owner", "evidence",
-    "reviewed", "measurement", "audited",
-)  # fmt: skip
-PLAN_FIELDS = (
-    "id", "title", "risks", "owner", "status", "approval", "created", "due", "completed",
-    "resources", "target_residual", "actions",
-)  # fmt: skip
-ACTION_FIELDS = ("id", "title", "owner", "due", "status", "done", "controls")
-WAIVER_FIELDS = ("rule", "target", "reason", "approved_by", "date", "expires")
-ACCEPTANCE_FIELDS = ("by", "date", "expires", "rationale")
-APPROVAL_FIELDS = ("by", "date")
-LIST_FIELDS = {"assets", "threats", "controls", "plans", "risks", "evidence", "actions"}
-DATE_FIELDS = {
-    "assessed", "reviewed", "audited", "created", "due", "completed", "done", "date", "expires",
-}  # fmt: skip
 _URL = re.compile(r"^[A-Za-z][A-Za-z0-9+.-]*://")
 
 
@@ -55,14 +36,25 @@ def to_date(value: Any) -> datetime.date | None:
     return None
 
 
-def _normalise(data: Mapping[str, Any], fields: Iterable[str]) -> dict[str, Any]:
+def normalise(kind: str, data: Mapping[str, Any]) -> dict[str, Any]:
+    """A mapping of `kind` (an entity or nested definition) with every field its schema
+    defines: absent ones null, lists [] (also when a schema-invalid entity holds a
+    non-list), dates as dates, nested mappings normalised alike; user fields (x-...) kept."""
     out: dict[str, Any] = {}
-    for name in fields:
+    for name, shape in field_shapes(kind).items():
         value = data.get(name)
-        if name in LIST_FIELDS and not isinstance(value, list):
-            value = []  # absent (or, in a schema-invalid entity, not a list)
-        elif name in DATE_FIELDS:
+        if "date" in shape.types:
             value = to_date(value)
+        elif isinstance(value, Mapping) and shape.nested and "object" in shape.types:
+            value = normalise(shape.nested, value)
+        elif "list" in shape.types and isinstance(value, list):
+            if shape.nested:
+                nested = shape.nested
+                value = [normalise(nested, v) if isinstance(v, Mapping) else v for v in value]
+        elif "list" in shape.types and "object" not in shape.types:
+            value = []  # absent (or, in a schema-invalid entity, not a list)
+        elif shape.types == {"object"} and shape.nested:
+            value = None  # a record that is not a mapping has none of its fields
         out[name] = value
     for name, value in data.items():  # user extensions (x-...) stay readable
         out.setdefault(name, value)
@@ -79,10 +71,6 @@ def recorded(kind: Kind, values: Mapping[str, Any]) -> list[dict[str, Any]]:
         if isinstance(value, datetime.date):
             out.append({"field": ".".join(path), "date": value})
     return out
-
-
-def _sub(value: Any, fields: Iterable[str]) -> dict[str, Any] | None:
-    return _normalise(value, fields) if isinstance(value, Mapping) else None
 
 
 @dataclass(frozen=True)
@@ -129,9 +117,8 @@ def entity_id(kind: str, source: Source, parent_id: str | None = None) -> str:
 
 
 def risk_values(data: Mapping[str, Any]) -> dict[str, Any]:
-    v = _normalise(data, RISK_FIELDS)
+    v = normalise("risk", data)
     v["status"] = v["status"] or "open"
-    v["acceptance"] = _sub(v["acceptance"], ACCEPTANCE_FIELDS)
     return v
 
 
@@ -159,7 +146,7 @@ def derive_risk(m: Methodology, v: dict[str, Any], plan_ids: list[str]) -> None:
 def control_values(
     tree: FileTree, data: Mapping[str, Any], catalog: Mapping[str, Mapping[str, str]]
 ) -> dict[str, Any]:
-    v = _normalise(data, CONTROL_FIELDS)
+    v = normalise("control", data)
     entry = catalog.get(v["id"]) if isinstance(v["id"], str) else None
     v["custom"] = bool(v["custom"])
     v["in_catalog"] = entry is not None
@@ -182,17 +169,8 @@ def missing_evidence(tree: FileTree, evidence: Any) -> list[str]:
     ]
 
 
-def plan_values(data: Mapping[str, Any]) -> dict[str, Any]:
-    v = _normalise(data, PLAN_FIELDS)
-    v["approval"] = _sub(v["approval"], APPROVAL_FIELDS)
-    v["actions"] = [
-        _normalise(a, ACTION_FIELDS) if isinstance(a, Mapping) else a for a in v["actions"]
-    ]
-    return v
-
-
 def waiver_values(data: Mapping[str, Any]) -> dict[str, Any]:
-    v = _normalise(data, WAIVER_FIELDS)
+    v = normalise("waiver", data)
     v["id"] = entity_id("waiver", Source("", data, {}, None))
     return v
 
@@ -243,7 +221,7 @@ def build_model(
     builders = {
         "risk": risk_values,
         "control": lambda data: control_values(tree, data, catalog),
-        "plan": plan_values,
+        "plan": lambda data: normalise("plan", data),
         "waiver": waiver_values,
     }
     raw: dict[str, list[tuple[str, Source, dict[str, Any], bool, JsonPath, int | None]]] = {

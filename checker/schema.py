@@ -30,6 +30,7 @@ from jsonschema import Draft202012Validator, FormatChecker, validators
 from jsonschema.exceptions import ValidationError
 from referencing import Registry, Resource
 
+from checker.kinds import RESOURCES
 from checker.loader import JsonPath
 from checker.resources import data_dir
 
@@ -55,6 +56,8 @@ def _schemas() -> dict[str, dict[str, Any]]:
     for path in sorted(data_dir("schemas").glob(f"*{_SUFFIX}")):
         with path.open(encoding="utf-8") as f:
             out[path.name[: -len(_SUFFIX)]] = json.load(f)
+    # the resources a rule may name are the table of kinds', not a list kept in the file
+    out["rules"]["$defs"]["resource"]["enum"] = list(RESOURCES)
     return out
 
 
@@ -306,3 +309,51 @@ def field_types(kind: str) -> dict[str, str]:
     for field, sub in node.get("properties", {}).items():
         out[field] = "|".join(sorted(set(_types(sub, resolver)))) or "any"
     return out
+
+
+@dataclass(frozen=True)
+class Shape:
+    """What a field holds, as the model needs it: its coarse types, and the `$defs`
+    name of the mapping it holds (or its list items hold) when that has fields."""
+
+    types: frozenset[str]
+    nested: str | None = None
+
+
+def _shape(node: Any, resolver: Any, name: str | None = None) -> Shape:
+    if not isinstance(node, Mapping):
+        return Shape(frozenset())
+    if "$ref" in node:
+        ref = str(node["$ref"])
+        resolved = resolver.lookup(ref)
+        target = resolved.contents
+        own = (
+            ref.rsplit("/", 1)[-1]
+            if isinstance(target, Mapping) and "properties" in target
+            else None
+        )
+        return _shape(target, resolved.resolver, own or name)
+    types = set(_types(node, resolver))
+    nested = name if "properties" in node else None
+    if "items" in node:
+        nested = _shape(node["items"], resolver).nested or nested
+    for branch in [
+        node.get("then"),
+        node.get("else"),
+        *node.get("anyOf", []),
+        *node.get("oneOf", []),
+    ]:
+        sub = _shape(branch, resolver)
+        types |= sub.types
+        nested = nested or sub.nested
+    return Shape(frozenset(types), nested)
+
+
+@functools.cache
+def field_shapes(kind: str) -> dict[str, Shape]:
+    """Each field of `kind` (an entity or nested definition) with its Shape, in schema
+    order: what the model normalises each entity by, so that it never restates a
+    schema's field list."""
+    node, schema = _located(kind)
+    resolver = _registry().resolver(base_uri=schema["$id"])
+    return {field: _shape(sub, resolver) for field, sub in node.get("properties", {}).items()}

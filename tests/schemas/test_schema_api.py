@@ -38,15 +38,6 @@ V1_DATE_FIELDS = {
     "assessed", "reviewed", "audited", "created", "due", "completed", "done", "date", "expires",
 }  # fmt: skip
 ADDED_IN_1_1 = {"risk": ("residual_accepted",)}
-MODEL_NAMES = {
-    "RISK_FIELDS": "risk",
-    "CONTROL_FIELDS": "control",
-    "PLAN_FIELDS": "plan",
-    "ACTION_FIELDS": "action",
-    "WAIVER_FIELDS": "waiver",
-    "ACCEPTANCE_FIELDS": "acceptance",
-    "APPROVAL_FIELDS": "approval",
-}
 
 
 def test_field_types_reproduce_the_models_v1_field_sets() -> None:
@@ -56,22 +47,6 @@ def test_field_types_reproduce_the_models_v1_field_sets() -> None:
     every = [(f, t) for kind in types for f, t in types[kind].items()]
     assert {f for f, t in every if t == "list"} == V1_LIST_FIELDS
     assert {f for f, t in every if t == "date"} == V1_DATE_FIELDS
-
-
-def test_field_types_agree_with_the_model_while_it_still_lists_fields() -> None:
-    """While checker/model.py keeps its own lists, they are the schema's fields in the
-    schema's order (once the model reads field_types, there is nothing left to compare)."""
-    from checker import model
-
-    for name, kind in MODEL_NAMES.items():
-        listed = getattr(model, name, None)
-        if listed is not None:
-            assert tuple(f for f in schema.field_types(kind) if f in listed) == tuple(listed)
-    for name, coarse in (("LIST_FIELDS", "list"), ("DATE_FIELDS", "date")):
-        listed = getattr(model, name, None)
-        if listed is not None:
-            found = {f for k in V1_FIELDS for f, t in schema.field_types(k).items() if t == coarse}
-            assert found == set(listed)
 
 
 def test_field_types_of_the_1_1_kinds() -> None:
