@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import dataclasses
 import datetime
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -48,6 +48,7 @@ class Options:
     policy_from: str = "head"  # head | base
     allow_shallow: bool = False
     cache_dir: Path | None = None  # the cache across runs (cache.py); None: no cache
+    progress: Callable[[str], None] | None = None  # told each step of a long run
 
 
 def _policy_change(head: Policy, base: Policy) -> PolicyChange:
@@ -78,6 +79,10 @@ def run(options: Options) -> Report:
 
 
 def _run(options: Options, cache: Cache) -> Report:
+    def step(text: str) -> None:
+        if options.progress is not None:
+            options.progress(text)
+
     root = find_root(options.path)
     display = DisplayPaths.for_root(root)
     head_tree = DiskTree(root)
@@ -85,6 +90,7 @@ def _run(options: Options, cache: Cache) -> Report:
     history, no_git = _history(root, options)
     head_dates: dict[str, datetime.date] | None = None
     if history is not None and not no_git:
+        step("reading git history")
         # a file with uncommitted changes counts as changed today (spec: exempt from
         # GIT-001; a record dated after today is ST-006's)
         head_dates = {
@@ -98,6 +104,7 @@ def _run(options: Options, cache: Cache) -> Report:
 
     if not options.base:
         selected = _selection(head_policy, options, no_git, notices)
+        step("checking the ISMS")
         judged = evaluate(head_policy, head, options.today, selected, documents=documents)
         notices += judged.notices
         return _report(options, head_policy, selected, judged.results, (), notices, False)
@@ -128,6 +135,7 @@ def _run(options: Options, cache: Cache) -> Report:
             else dataclasses.replace(head_policy, tree=base_tree)
         )
         try:
+            step(f"checking the base commit ({options.base})")
             base_judged = evaluate(judge, base, options.today, selected, documents=documents)
             base_results, base_model = base_judged.results, base_judged.model
         except FatalError as e:
@@ -135,6 +143,7 @@ def _run(options: Options, cache: Cache) -> Report:
                 f"the base commit cannot be evaluated ({e}): every finding counts as new"
             )
     change = _policy_change(head_policy, base_policy) if base_policy is not None else None
+    step("checking the working tree")
     judged = evaluate(policy, head, options.today, selected, base_model, change, documents)
     results = judged.results
     notices += judged.notices
