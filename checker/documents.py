@@ -43,7 +43,7 @@ class Documents:
         empty file or list is no entities rather than a problem (the waivers file)."""
         try:
             raw = tree.read_bytes(rel)
-        except OSError as e:
+        except OSError as e:  # OutsideError: a link that leads out of the repository
             problem = YamlProblem(f"cannot read the file: {e.strerror or e}")
             return Document(ParsedFile(shown, problem=problem))
         key = digest(kind, shown, raw, str(empty_ok))

@@ -85,7 +85,7 @@ def _run(options: Options, cache: Cache) -> Report:
 
     root = find_root(options.path)
     display = DisplayPaths.for_root(root)
-    head_tree = DiskTree(root)
+    head_tree = DiskTree(root, boundary=display.top)
     notices: list[str] = []
     history, no_git = _history(root, options)
     head_dates: dict[str, datetime.date] | None = None

@@ -46,7 +46,8 @@ def load_policy(tree: FileTree, display: DisplayPaths, origin: str = "") -> Poli
 def prepare(path: Path) -> Policy:
     """The working tree's policy (for `rules` and `explain` on an ISMS)."""
     root = find_root(path)
-    return load_policy(DiskTree(root), DisplayPaths.for_root(root))
+    display = DisplayPaths.for_root(root)
+    return load_policy(DiskTree(root, boundary=display.top), display)
 
 
 def select_rules(

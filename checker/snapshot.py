@@ -72,8 +72,11 @@ def _load_files(
                 + ", ".join(skipped)
                 + (f" (at {snap.origin})" if snap.origin else "")
             )
+        # links that lead outside are loaded too: reading them fails, so each is an
+        # ISMS-PARSE finding at the link, never a silent skip
         out[kind.name] = [
-            documents.load(kind.name, snap.tree, rel, snap.display.of(rel)) for rel in yaml_files
+            documents.load(kind.name, snap.tree, rel, snap.display.of(rel))
+            for rel in sorted([*yaml_files, *snap.tree.outside(folder)])
         ]
     rel = m.paths["waivers"]
     out["waiver"] = []
