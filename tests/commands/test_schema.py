@@ -1,0 +1,41 @@
+"""`isms-check schema [KIND]`."""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+
+from checker.commands import schema
+from checker.schema import KINDS, load_schema
+from tests.conftest import Cli
+
+
+def test_one_kind_prints_its_schema(cli: Cli) -> None:
+    code, out, _ = cli("schema", "risk")
+    assert code == 0 and json.loads(out)["$defs"]["risk"]["required"]
+    assert json.loads(out) == load_schema("risk")
+
+
+def test_no_kind_lists_the_kinds_one_per_line(cli: Cli) -> None:
+    code, out, _ = cli("schema")
+    assert code == 0
+    lines = out.splitlines()
+    assert [line.split()[0] for line in lines] == list(KINDS)
+    assert {line.split()[0] for line in lines} == {
+        "isms", "risk", "control", "plan", "waiver", "rules"
+    }  # fmt: skip
+    risk = lines[KINDS.index("risk")]
+    assert risk == f"risk     {load_schema('risk')['description']}"
+    assert all(len(line.split(None, 1)) == 2 for line in lines)  # each with a description
+
+
+def test_unknown_kind_exits_2(cli: Cli) -> None:
+    code, out, err = cli("schema", "risks")
+    assert code == 2 and out == ""
+    assert "invalid choice: 'risks'" in err and "risk" in err
+
+
+def test_execute_without_argparse(capsys: pytest.CaptureFixture[str]) -> None:
+    assert schema.execute(schema.SchemaOptions("waiver")) == 0
+    assert json.loads(capsys.readouterr().out)["type"] == "array"
