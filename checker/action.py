@@ -154,10 +154,10 @@ def run(env: Mapping[str, str]) -> int:
         inputs = read_inputs(env)
         options, outputs = plan(inputs, env)
         report = engine.run(options)
+        emit(report, outputs)
     except FatalError as e:
         sys.stdout.write(f"::error title=isms-check::{escape_data(str(e))}\n")
         raise
-    emit(report, outputs)
     write_step_outputs(env, step_outputs(report, inputs, env))
     return report.exit_code(inputs.fail_on)
 

@@ -21,6 +21,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from checker.errors import UsageError
 from checker.findings import Report
 from checker.reporters import REPORTERS, RenderOptions
 
@@ -79,16 +80,22 @@ def _umask() -> int:
 
 def write_atomic(path: Path, text: str) -> None:
     """Writes via a temporary file in the same folder, so readers never see half a
-    report; the file gets 0666 minus the umask, like any file the user creates."""
-    path.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", dir=path.parent)
+    report; the file gets 0666 minus the umask, like any file the user creates. A path
+    that cannot be written is the user's to fix (exit 2), not a bug."""
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", dir=path.parent)
+    except OSError as e:
+        raise UsageError(f"cannot write the report {path}: {e.strerror or e}") from e
     try:
         with os.fdopen(fd, "w", encoding="utf-8", newline="\n") as f:
             f.write(text)
         os.chmod(tmp, 0o666 & ~_umask())
         os.replace(tmp, path)
-    except BaseException:
+    except BaseException as e:
         Path(tmp).unlink(missing_ok=True)
+        if isinstance(e, OSError):
+            raise UsageError(f"cannot write the report {path}: {e.strerror or e}") from e
         raise
 
 

@@ -1,7 +1,8 @@
 """The composite action run as the runner would: each step's `run:` in bash, with its
 `env:` expressions filled from the inputs, in a real repository with a base and a head
 commit, a pull_request event at $GITHUB_EVENT_PATH, and files for $GITHUB_OUTPUT and
-$GITHUB_STEP_SUMMARY."""
+$GITHUB_STEP_SUMMARY (slow: it installs the package). Then the check step itself in
+process, `checker.action.main(env)`: outputs, reports, inputs that cannot run."""
 
 from __future__ import annotations
 

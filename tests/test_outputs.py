@@ -9,6 +9,7 @@ from pathlib import Path
 
 import pytest
 
+from checker.errors import UsageError
 from checker.outputs import (
     Outputs,
     append_step_summary,
@@ -99,3 +100,14 @@ def test_no_summary_for_a_format_without_one(
     emit(report(), Outputs(stdout="markdown", step_summary=tmp_path / "s.md"))
     assert capsys.readouterr().out.startswith("## ❌ isms-check failed")
     assert not (tmp_path / "s.md").exists()
+
+
+def test_a_report_path_that_cannot_be_written_is_a_usage_error(tmp_path: Path) -> None:
+    (tmp_path / "a-folder").mkdir()
+    (tmp_path / "a-file").write_text("x")
+    with pytest.raises(UsageError, match=r"cannot write the report .*a-folder"):
+        write_atomic(tmp_path / "a-folder", "report")  # a folder of that name is in the way
+    with pytest.raises(UsageError, match=r"cannot write the report .*a-file/r\.xml"):
+        write_atomic(tmp_path / "a-file" / "r.xml", "report")  # a file where a folder must be
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["a-file", "a-folder"]
+    assert list((tmp_path / "a-folder").iterdir()) == []

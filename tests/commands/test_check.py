@@ -156,6 +156,12 @@ def test_report_files_get_the_umask(cli: Cli, tmp_path: Path, mask: int, mode: i
     )
 
 
+def test_unwritable_report_file_exits_2(cli: Cli, tmp_path: Path) -> None:
+    code, _, err = cli(str(EXAMPLES), *TODAY, "--junit", str(tmp_path))  # a folder
+    assert code == 2 and f"cannot write the report {tmp_path}" in err
+    assert "internal error" not in err
+
+
 # --- colour -------------------------------------------------------------------------------
 
 
