@@ -10,18 +10,19 @@ from __future__ import annotations
 
 import dataclasses
 import datetime
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
 
 from checker import __version__
+from checker.cache import Cache
+from checker.documents import Documents
 from checker.errors import ConfigError, FatalError, UsageError
 from checker.findings import Report, Result, RuleInfo
 from checker.history import SHALLOW_MESSAGE, History, ShallowCloneError
 from checker.loader import DisplayPaths
 from checker.methodology import find_root, isms_file
-from checker.model import Model
+from checker.model import Model, PolicyChange
 from checker.policy import Policy, builtin_infos, load_policy, prepare, select_rules
 from checker.snapshot import Snapshot, evaluate
 from checker.tree import DiskTree
@@ -46,9 +47,11 @@ class Options:
     new_only: bool = False
     policy_from: str = "head"  # head | base
     allow_shallow: bool = False
+    cache_dir: Path | None = None  # the cache across runs (cache.py); None: no cache
+    progress: Callable[[str], None] | None = None  # told each step of a long run
 
 
-def _policy_change(head: Policy, base: Policy) -> dict[str, Any]:
+def _policy_change(head: Policy, base: Policy) -> PolicyChange:
     """What a change does to the rules that judge it (GIT-003)."""
     hm, bm = head.methodology.data, base.methodology.data
     keys = [k for k in METHODOLOGY_KEYS if hm.get(k) != bm.get(k)]
@@ -64,36 +67,53 @@ def _policy_change(head: Policy, base: Policy) -> dict[str, Any]:
         rel = p.methodology.paths["waivers"]
         return p.tree.read_bytes(rel) if p.tree.is_file(rel) else None
 
-    return {"methodology": keys, "policies": files, "waivers": waivers(head) != waivers(base)}
+    return PolicyChange(tuple(keys), tuple(files), waivers(head) != waivers(base))
 
 
 def run(options: Options) -> Report:
+    cache = Cache(options.cache_dir)
+    try:
+        return _run(options, cache)
+    finally:
+        cache.save()
+
+
+def _run(options: Options, cache: Cache) -> Report:
+    def step(text: str) -> None:
+        if options.progress is not None:
+            options.progress(text)
+
     root = find_root(options.path)
     display = DisplayPaths.for_root(root)
     head_tree = DiskTree(root)
     notices: list[str] = []
-    repo, no_git = _history(root, options)
+    history, no_git = _history(root, options)
     head_dates: dict[str, datetime.date] | None = None
-    if repo is not None and not no_git:
+    if history is not None and not no_git:
+        step("reading git history")
         # a file with uncommitted changes counts as changed today (spec: exempt from
         # GIT-001; a record dated after today is ST-006's)
         head_dates = {
-            **repo.last_changes(),
-            **dict.fromkeys(repo.uncommitted(), options.today),
+            **history.last_changes(),
+            **dict.fromkeys(history.uncommitted(), options.today),
         }
     head = Snapshot(head_tree, display, head_dates)
     head_policy = load_policy(head_tree, display)
+    # base and head share most files: each is checked once, and not again until it changes
+    documents = Documents(cache.store("documents") if options.cache_dir else None)
 
     if not options.base:
         selected = _selection(head_policy, options, no_git, notices)
-        results, _ = evaluate(head_policy, head, options.today, selected)
-        return _report(options, head_policy, selected, results, (), notices, pr_mode=False)
+        step("checking the ISMS")
+        judged = evaluate(head_policy, head, options.today, selected, documents=documents)
+        notices += judged.notices
+        return _report(options, head_policy, selected, judged.results, (), notices, False)
 
-    if repo is None:
+    if history is None:
         raise UsageError(f"--base {options.base}: {root} is not inside a git repository")
-    commit = repo.resolve(options.base)
-    base_tree = repo.tree(commit)
-    base_dates = repo.last_changes(commit.hexsha) if not no_git else None
+    commit = history.resolve(options.base)
+    base_tree = history.tree(commit)
+    base_dates = history.last_changes(commit.hexsha) if not no_git else None
     base = Snapshot(base_tree, display, base_dates, origin=f"base {options.base}")
     base_policy = _base_policy(base, options, notices)
 
@@ -115,13 +135,18 @@ def run(options: Options) -> Report:
             else dataclasses.replace(head_policy, tree=base_tree)
         )
         try:
-            base_results, base_model = evaluate(judge, base, options.today, selected)
+            step(f"checking the base commit ({options.base})")
+            base_judged = evaluate(judge, base, options.today, selected, documents=documents)
+            base_results, base_model = base_judged.results, base_judged.model
         except FatalError as e:
             notices.append(
                 f"the base commit cannot be evaluated ({e}): every finding counts as new"
             )
     change = _policy_change(head_policy, base_policy) if base_policy is not None else None
-    results, _ = evaluate(policy, head, options.today, selected, base_model, change)
+    step("checking the working tree")
+    judged = evaluate(policy, head, options.today, selected, base_model, change, documents)
+    results = judged.results
+    notices += judged.notices
 
     before = {r.case for r in base_results if r.is_finding}
     after = {r.case for r in results if r.is_finding}

@@ -3,8 +3,9 @@ applicable to its resource runs against that one value."""
 
 from __future__ import annotations
 
+import dataclasses
 import datetime
-from collections.abc import Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
 from typing import Any
 
@@ -12,6 +13,8 @@ from celpy import celtypes
 
 from checker.cel import CelValue, EvalError, to_cel
 from checker.findings import Location, Outcome, Result
+from checker.kinds import FOLDER_KINDS, KINDS
+from checker.loader import JsonPath
 from checker.model import Entity, Model
 from checker.rules import Rule
 
@@ -24,6 +27,7 @@ class Target:
     id: str
     location: Location
     activation: Mapping[str, CelValue]
+    locate: Callable[[JsonPath], Location]  # where a field of the target is written
 
 
 def isms_values(model: Model) -> dict[str, Any]:
@@ -34,15 +38,20 @@ def isms_values(model: Model) -> dict[str, Any]:
         "review": m.review,
         "paths": m.paths,
         "catalog_name": m.catalog_name,
-        "change": model.change,  # PR mode: what the change does to the rules (GIT-003)
+        # PR mode: what the change does to the rules (GIT-003)
+        "change": model.change.as_value() if model.change is not None else None,
         "catalog": {c.id: {"id": c.id, "title": c.title, "theme": c.theme} for c in m.catalog},
         # every id written in the files, schema-valid or not (SOA-001 must not call a
         # control "missing" that is only broken: ISMS-SCHEMA reports that)
-        "ids": {
-            name: [e.id for e in model.of_kind(kind)]
-            for kind, name in (("risk", "risks"), ("control", "controls"), ("plan", "plans"))
-        },
+        "ids": {k.plural: [e.id for e in model.of_kind(k.name)] for k in FOLDER_KINDS},
     }
+
+
+def at_path(text: str) -> JsonPath:
+    """A rule's `at:` value ('actions/2/due', or 'acceptance.date' as `recorded` names
+    fields) as a path; numbers index lists."""
+    parts = text.replace(".", "/").split("/")
+    return tuple(int(p) if p.isdigit() else p for p in parts if p)
 
 
 class Evaluator:
@@ -53,67 +62,80 @@ class Evaluator:
         m = model.methodology
         common = {"today": to_cel(today)}
         entity_cel: dict[int, CelValue] = {}
-        maps: dict[str, dict[str, CelValue]] = {}
-        for kind, name in (("risk", "risks"), ("control", "controls"), ("plan", "plans")):
-            maps[name] = {}
-            for e in model.unique(kind):
-                entity_cel[id(e)] = to_cel(e.values)
-                maps[name][e.id] = entity_cel[id(e)]
-        for e in model.unique("action"):
-            assert e.plan is not None
-            plan_cel = entity_cel[id(e.plan)]
-            entity_cel[id(e)] = plan_cel["actions"][e.path[1]]
         isms = to_cel(isms_values(model))
-        for name, by_id in maps.items():
-            isms[to_cel(name)] = celtypes.MapType({to_cel(k): v for k, v in by_id.items()})
+        for kind in KINDS:
+            parent = kind.parent
+            for e in model.unique(kind.name):
+                if parent is not None and e.parent is not None:
+                    entity_cel[id(e)] = entity_cel[id(e.parent)][kind.field][e.path[1]]
+                elif kind.name != "waiver":  # waivers are judged last, with their matches
+                    entity_cel[id(e)] = to_cel(e.values)
+            if kind in FOLDER_KINDS:
+                isms[to_cel(kind.plural)] = celtypes.MapType(
+                    {to_cel(e.id): entity_cel[id(e)] for e in model.unique(kind.name)}
+                )
         common["isms"] = isms
         self.common = common
         self.entity_cel = entity_cel
-        isms_loc = Location(m.file, 1, 1)
-        catalog_loc = Location(m.file, m.line_of("catalog") if "catalog" in m.data else 1)
-        self.targets: dict[str, list[Target]] = {
-            "risk": [
-                self._target(e, "risk")
-                for e in model.unique("risk")
-                if e.values["status"] != "closed"
-            ],
-            "control": [self._target(e, "control") for e in model.unique("control")],
-            "plan": [self._target(e, "plan") for e in model.unique("plan")],
-            "action": [self._target(e, "action") for e in model.unique("action")],
-            "isms": [
-                Target("isms", "isms", isms_loc, {**common, "kind": to_cel("isms"), "entity": isms})
-            ],
-            "catalog": [
-                Target(
-                    "control",
-                    c.id,
-                    catalog_loc,
-                    {
-                        **common,
-                        "kind": to_cel("catalog"),
-                        "catalog": isms["catalog"][to_cel(c.id)],
-                        "entity": isms["catalog"][to_cel(c.id)],
-                    },
-                )
-                for c in m.catalog
-            ],
+
+        def locate_isms(path: JsonPath) -> Location:
+            line, column = m.parsed.position(path)
+            return Location(m.file, line, column)
+
+        catalog_loc = locate_isms(("catalog",)) if "catalog" in m.data else Location(m.file, 1)
+        targets: dict[str, list[Target]] = {
+            kind.name: [
+                self._target(e)
+                for e in model.unique(kind.name)
+                if kind.is_active(e.values) and kind.name != "waiver"
+            ]
+            for kind in KINDS
         }
+        targets["isms"] = [
+            Target(
+                "isms",
+                "isms",
+                Location(m.file, 1, 1),
+                {**common, "kind": to_cel("isms"), "entity": isms},
+                locate_isms,
+            )
+        ]
+        targets["catalog"] = [
+            Target(
+                "control",
+                c.id,
+                catalog_loc,
+                {
+                    **common,
+                    "kind": to_cel("catalog"),
+                    "catalog": isms["catalog"][to_cel(c.id)],
+                    "entity": isms["catalog"][to_cel(c.id)],
+                },
+                lambda path: catalog_loc,
+            )
+            for c in m.catalog
+        ]
+        self.targets = targets
 
-    def _target(self, e: Entity, variable: str) -> Target:
-        value = self.entity_cel[id(e)]
-        activation = {**self.common, "kind": to_cel(variable), variable: value, "entity": value}
-        if e.plan is not None:
-            activation["plan"] = self.entity_cel[id(e.plan)]
-        line, column = e.source.position(e.path)
-        return Target(e.kind, e.id, Location(e.source.file, line, column), activation)
+    def _target(self, e: Entity, value: CelValue | None = None) -> Target:
+        value = self.entity_cel[id(e)] if value is None else value
+        activation = {**self.common, "kind": to_cel(e.kind), e.kind: value, "entity": value}
+        if e.parent is not None:
+            activation[e.parent.kind] = self.entity_cel[id(e.parent)]
 
-    def waiver_targets(self) -> list[Target]:
-        """Waivers are judged last: `waiver.matches` needs the other rules' findings."""
-        return [self._waiver_target(e) for e in self.model.unique("waiver")]
+        def locate(path: JsonPath) -> Location:
+            line, column = e.source.position((*e.path, *path))
+            return Location(e.source.file, line, column)
 
-    def _waiver_target(self, e: Entity) -> Target:
-        self.entity_cel[id(e)] = to_cel(e.values)
-        return self._target(e, "waiver")
+        return Target(e.kind, e.id, locate(()), activation, locate)
+
+    def waiver_targets(self, matches: Mapping[str, int | None]) -> list[Target]:
+        """Waivers are judged last: `waiver.matches` counts the findings each waived
+        (null when it was not in force or its rule did not run)."""
+        return [
+            self._target(e, to_cel({**e.values, "matches": matches.get(e.id)}))
+            for e in self.model.unique("waiver")
+        ]
 
     def run(
         self, rules: Iterable[Rule], targets: Mapping[str, list[Target]] | None = None
@@ -153,4 +175,12 @@ def judge(rule: Rule, target: Target) -> Result | None:
             message = rule.message.run_str(act) or info.title
         except EvalError as e:
             message = f"{info.title} (the rule's message failed: {e})"
-    return make(Outcome.FAIL, message)
+    result = make(Outcome.FAIL, message)
+    if rule.at is not None:
+        try:
+            path = at_path(rule.at.run_str(act))
+        except EvalError:
+            return result  # at the entity's own line: `at` only places the finding
+        field = "/".join(str(p) for p in path)
+        return dataclasses.replace(result, location=target.locate(path), field=field)
+    return result

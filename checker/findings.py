@@ -9,9 +9,18 @@ from __future__ import annotations
 
 import dataclasses
 import datetime
+import re
 from collections.abc import Iterable
 from dataclasses import dataclass
 from enum import Enum
+from typing import Any
+
+
+def natural_key(text: str) -> tuple[tuple[int, int | str], ...]:
+    """Sorts ids as people read them: A.5.2 before A.5.10, R-9 before R-10."""
+    return tuple(
+        (0, int(part)) if part.isdigit() else (1, part) for part in re.split(r"(\d+)", text)
+    )
 
 
 class Severity(str, Enum):
@@ -61,6 +70,7 @@ class RuleInfo:
     description: str = ""
     example: str = ""
     when: str = ""
+    at: str = ""
     check: str = ""
     message: str = ""
     source: str = ""  # "file:line" of the rule's definition, or "built-in (python)"
@@ -88,6 +98,7 @@ class Result:
     message: str = ""
     references: tuple[str, ...] = ()
     detail: str = ""  # what within the entity: the field path of an ISMS-SCHEMA violation
+    field: str = ""  # the field the finding points at (a rule's `at:`), e.g. actions/0/due
     occurrence: int = 1  # the n-th result with this identity (an id used twice)
     waiver: Waiver | None = None
     change: str | None = None  # new | existing in PR mode
@@ -132,9 +143,12 @@ class Result:
     def is_finding(self) -> bool:
         return self.outcome is not Outcome.PASS
 
-    def sort_key(self) -> tuple[str, int, int, str, str]:
+    def sort_key(self) -> tuple[Any, ...]:
+        """File problems first (they explain findings that follow from them), then by
+        place, rule and identity; ids sort naturally (A.5.2 before A.5.10)."""
         loc = self.location
-        return (loc.file, loc.line, loc.column or 0, self.rule, self.case)
+        first = 0 if self.rule == "ISMS-PARSE" and self.outcome is not Outcome.PASS else 1
+        return (first, loc.file, loc.line, loc.column or 0, self.rule, natural_key(self.case))
 
 
 def number_occurrences(results: Iterable[Result]) -> list[Result]:

@@ -16,7 +16,7 @@ from __future__ import annotations
 
 import posixpath
 import re
-from collections.abc import Iterable, Mapping
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -41,7 +41,13 @@ MAX_NODES = 500_000  # guards against alias bombs
 MAX_DEPTH = 100
 
 
-class _Loader(yaml.SafeLoader):
+# PyYAML's C parser (libyaml) builds the same node tree with marks as the pure-Python
+# one, an order of magnitude faster; the pure-Python one is the fallback where PyYAML was
+# built without libyaml.
+_Base: Any = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+
+
+class _Loader(_Base):
     """SafeLoader without implicit dates and with YAML 1.2 booleans."""
 
 
@@ -58,10 +64,13 @@ class YamlProblem(Exception):
     """A file that is not usable YAML, with the place to look."""
 
     def __init__(self, message: str, line: int = 1, column: int = 1) -> None:
-        super().__init__(message)
+        super().__init__(message, line, column)
         self.message = message
         self.line = line
         self.column = column
+
+    def __str__(self) -> str:
+        return self.message
 
 
 @dataclass(frozen=True)
@@ -143,11 +152,34 @@ def parse_yaml(text: str) -> Parsed:
     except yaml.MarkedYAMLError as e:
         mark = e.problem_mark or e.context_mark
         line, col = (mark.line + 1, mark.column + 1) if mark else (1, 1)
-        raise YamlProblem(f"invalid YAML: {e.problem or e.context}", line, col) from e
+        problem = str(e.problem or e.context)
+        hint = _hint(problem, text, line, col)
+        raise YamlProblem(f"invalid YAML: {problem}{hint}", line, col) from e
     except yaml.YAMLError as e:
         raise YamlProblem(f"invalid YAML: {e}") from e
     finally:
         loader.dispose()
+
+
+_HINTS = (
+    ("tab", "a tab character: indent with spaces only"),
+    ("mapping values are not allowed", "a ': ' inside a value (quote the value, "
+     "e.g. title: 'Ransomware: servers'), or a line indented deeper than the one above"),
+    ("expected key", "check this line's indentation against the lines above"),
+    ("expected <block end>", "check this line's indentation against the lines above"),
+    ("expected ',' or ']'", "a [ list ] that is not closed"),
+    ("expected ',' or '}'", "a { mapping } that is not closed"),
+    ("end of stream", "a quote that is not closed"),
+    ("undefined alias", "a '*' that names no '&anchor' above: quote a value that starts with *"),
+)  # fmt: skip
+
+
+def _hint(problem: str, text: str, line: int, column: int) -> str:
+    """The usual cause of a YAML error, in words a person can act on."""
+    lines = text.splitlines()
+    if 0 < line <= len(lines) and lines[line - 1][column - 1 : column] == "\t":
+        problem = "tab"
+    return next((f" (likely cause: {hint})" for key, hint in _HINTS if key in problem), "")
 
 
 def read_text(tree: FileTree, rel: str) -> str:
@@ -156,6 +188,11 @@ def read_text(tree: FileTree, rel: str) -> str:
         raw = tree.read_bytes(rel)
     except OSError as e:
         raise YamlProblem(f"cannot read the file: {e.strerror or e}") from e
+    return decode(raw)
+
+
+def decode(raw: bytes) -> str:
+    """Bytes as UTF-8 text (a BOM is allowed); raises YamlProblem naming the line."""
     try:
         return raw.decode("utf-8-sig")
     except UnicodeDecodeError as e:
@@ -231,20 +268,6 @@ def _type_name(value: Any) -> str:
     return {str: "string", int: "number", float: "number", list: "list", dict: "mapping"}.get(
         type(value), "null value" if value is None else type(value).__name__
     )
-
-
-def load_entity_files(
-    tree: FileTree, rels: Iterable[str], display: DisplayPaths
-) -> list[ParsedFile]:
-    """Each file as the entities it holds, or the problem that kept it from loading."""
-    out: list[ParsedFile] = []
-    for rel in rels:
-        shown = display.of(rel)
-        try:
-            out.append(entities_of(shown, load_file(tree, rel)))
-        except YamlProblem as problem:
-            out.append(ParsedFile(shown, problem=problem))
-    return out
 
 
 @dataclass(frozen=True)

@@ -13,17 +13,15 @@ from typing import Any
 
 from checker import schema
 from checker.errors import ConfigError
+from checker.kinds import KINDS
 from checker.loader import DisplayPaths, Parsed, YamlProblem, load_file
 from checker.resources import catalog_file
 from checker.tree import DiskTree, FileTree
 
 ISMS_FILES = ("isms.yaml", "isms.yml")
 DEFAULT_PATHS = {
-    "risks": "risks",
-    "controls": "controls",
-    "plans": "plans",
+    **{k.plural: k.default_path for k in KINDS if k.parent is None},
     "policies": "policies",
-    "waivers": "waivers.yaml",
 }
 DEFAULT_REVIEW = {
     "risk_days": 365,

@@ -4,47 +4,25 @@ Each entity's `values` is plain Python data (dates as `datetime.date`) with ever
 the format defines present (absent ones as null, lists as []), so rules can test
 `risk.acceptance == null` or `present(control.owner)` without guarding each access.
 Derived values (spec section 1) are computed here, once, before any rule runs.
+
+Build, then judge: `build_model` receives everything the model holds (PR mode's base
+model and policy change included) and nothing writes into a Model afterwards.
 """
 
 from __future__ import annotations
 
 import datetime
 import re
-from collections.abc import Iterable, Mapping
-from dataclasses import dataclass, field
+from collections.abc import Mapping
+from dataclasses import dataclass
 from typing import Any
 
-from checker.loader import Source
+from checker.kinds import BY_NAME, KINDS, Kind
+from checker.loader import JsonPath, Source
 from checker.methodology import Methodology
+from checker.schema import field_shapes
 from checker.tree import FileTree
 
-RISK_FIELDS = (
-    "id", "title", "description", "owner", "assets", "threats", "inherent", "treatment",
-    "controls", "plans", "residual", "assessed", "review_days", "acceptance", "status",
-)  # fmt: skip
-CONTROL_FIELDS = (
-    "id", "title", "custom", "applicable", "justification", "status", "owner", "evidence",
-    "reviewed", "measurement", "audited",
-)  # fmt: skip
-PLAN_FIELDS = (
-    "id", "title", "risks", "owner", "status", "approval", "created", "due", "completed",
-    "resources", "target_residual", "actions",
-)  # fmt: skip
-ACTION_FIELDS = ("id", "title", "owner", "due", "status", "done", "controls")
-WAIVER_FIELDS = ("rule", "target", "reason", "approved_by", "date", "expires")
-ACCEPTANCE_FIELDS = ("by", "date", "expires", "rationale")
-APPROVAL_FIELDS = ("by", "date")
-LIST_FIELDS = {"assets", "threats", "controls", "plans", "risks", "evidence", "actions"}
-DATE_FIELDS = {
-    "assessed", "reviewed", "audited", "created", "due", "completed", "done", "date", "expires",
-}  # fmt: skip
-# The dates that record events (ST-006, GIT-001), as field paths, per kind.
-RECORDED = {
-    "risk": (("assessed",), ("acceptance", "date")),
-    "control": (("reviewed",), ("audited",)),
-    "plan": (("approval", "date"), ("completed",)),
-    "action": (("done",),),
-}
 _URL = re.compile(r"^[A-Za-z][A-Za-z0-9+.-]*://")
 
 
@@ -58,24 +36,35 @@ def to_date(value: Any) -> datetime.date | None:
     return None
 
 
-def _normalise(data: Mapping[str, Any], fields: Iterable[str]) -> dict[str, Any]:
+def normalise(kind: str, data: Mapping[str, Any]) -> dict[str, Any]:
+    """A mapping of `kind` (an entity or nested definition) with every field its schema
+    defines: absent ones null, lists [] (also when a schema-invalid entity holds a
+    non-list), dates as dates, nested mappings normalised alike; user fields (x-...) kept."""
     out: dict[str, Any] = {}
-    for name in fields:
+    for name, shape in field_shapes(kind).items():
         value = data.get(name)
-        if name in LIST_FIELDS and not isinstance(value, list):
-            value = []  # absent (or, in a schema-invalid entity, not a list)
-        elif name in DATE_FIELDS:
+        if "date" in shape.types:
             value = to_date(value)
+        elif isinstance(value, Mapping) and shape.nested and "object" in shape.types:
+            value = normalise(shape.nested, value)
+        elif "list" in shape.types and isinstance(value, list):
+            if shape.nested:
+                nested = shape.nested
+                value = [normalise(nested, v) if isinstance(v, Mapping) else v for v in value]
+        elif "list" in shape.types and "object" not in shape.types:
+            value = []  # absent (or, in a schema-invalid entity, not a list)
+        elif shape.types == {"object"} and shape.nested:
+            value = None  # a record that is not a mapping has none of its fields
         out[name] = value
     for name, value in data.items():  # user extensions (x-...) stay readable
         out.setdefault(name, value)
     return out
 
 
-def recorded(kind: str, values: Mapping[str, Any]) -> list[dict[str, Any]]:
+def recorded(kind: Kind, values: Mapping[str, Any]) -> list[dict[str, Any]]:
     """The event dates an entity records, as [{field, date}], absent ones left out."""
     out = []
-    for path in RECORDED.get(kind, ()):
+    for path in kind.recorded:
         value: Any = values
         for part in path:
             value = value.get(part) if isinstance(value, Mapping) else None
@@ -84,48 +73,57 @@ def recorded(kind: str, values: Mapping[str, Any]) -> list[dict[str, Any]]:
     return out
 
 
-def _sub(value: Any, fields: Iterable[str]) -> dict[str, Any] | None:
-    return _normalise(value, fields) if isinstance(value, Mapping) else None
-
-
-@dataclass
+@dataclass(frozen=True)
 class Entity:
-    """One risk, control, plan, action or waiver; `values` is what rules see."""
+    """One record of a kind in KINDS; `values` is what rules see."""
 
     kind: str
     id: str
     source: Source
-    values: dict[str, Any]
+    values: Mapping[str, Any]
     valid: bool = True  # False once it breaks its schema: rules then leave it alone
-    path: tuple[str | int, ...] = ()  # where inside the source (actions: ("actions", i))
-    plan: Entity | None = None  # an action's plan
+    path: JsonPath = ()  # where inside the source (an action: ("actions", i))
+    parent: Entity | None = None  # an action's plan
 
     @property
     def line(self) -> int:
         return self.source.position(self.path)[0]
 
 
-def entity_id(kind: str, source: Source) -> str:
-    """The id findings name: the entity's `id` (a waiver's is RULE:TARGET), or its file
-    and position when it has none."""
-    if kind == "waiver":
-        return f"{source.data.get('rule')}:{source.data.get('target')}"
-    value = source.data.get("id")
-    if isinstance(value, str) and value:
-        return value
+@dataclass(frozen=True)
+class PolicyChange:
+    """PR mode: what the change does to what judges it (GIT-003 reads it as isms.change)."""
+
+    methodology: tuple[str, ...]  # changed isms.yaml keys among the risk criteria
+    policies: tuple[str, ...]  # changed rule files
+    waivers: bool  # the waivers file changed
+
+    def as_value(self) -> dict[str, Any]:
+        return {
+            "methodology": list(self.methodology),
+            "policies": list(self.policies),
+            "waivers": self.waivers,
+        }
+
+
+def entity_id(kind: str, source: Source, parent_id: str | None = None) -> str:
+    """The id findings name: the kind's id (a waiver's is RULE:TARGET), or the file and
+    position when the record has none."""
+    found = BY_NAME[kind].entity_id(source.data, parent_id)
+    if found is not None:
+        return found
     suffix = f"#{source.index + 1}" if source.index is not None else ""
     return f"{source.file}{suffix}"
 
 
 def risk_values(data: Mapping[str, Any]) -> dict[str, Any]:
-    v = _normalise(data, RISK_FIELDS)
+    v = normalise("risk", data)
     v["status"] = v["status"] or "open"
-    v["acceptance"] = _sub(v["acceptance"], ACCEPTANCE_FIELDS)
     return v
 
 
 def derive_risk(m: Methodology, v: dict[str, Any], plan_ids: list[str]) -> None:
-    """Adds the derived values of spec section 1 to a risk's values."""
+    """Adds the derived values of spec section 1 to a risk's values (while building)."""
 
     def level_of(rating: Any) -> int | None:
         if not isinstance(rating, Mapping):
@@ -148,7 +146,7 @@ def derive_risk(m: Methodology, v: dict[str, Any], plan_ids: list[str]) -> None:
 def control_values(
     tree: FileTree, data: Mapping[str, Any], catalog: Mapping[str, Mapping[str, str]]
 ) -> dict[str, Any]:
-    v = _normalise(data, CONTROL_FIELDS)
+    v = normalise("control", data)
     entry = catalog.get(v["id"]) if isinstance(v["id"], str) else None
     v["custom"] = bool(v["custom"])
     v["in_catalog"] = entry is not None
@@ -171,108 +169,105 @@ def missing_evidence(tree: FileTree, evidence: Any) -> list[str]:
     ]
 
 
-def plan_values(data: Mapping[str, Any]) -> dict[str, Any]:
-    v = _normalise(data, PLAN_FIELDS)
-    v["approval"] = _sub(v["approval"], APPROVAL_FIELDS)
-    v["actions"] = [
-        _normalise(a, ACTION_FIELDS) if isinstance(a, Mapping) else a for a in v["actions"]
-    ]
-    return v
-
-
 def waiver_values(data: Mapping[str, Any]) -> dict[str, Any]:
-    v = _normalise(data, WAIVER_FIELDS)
-    v["matches"] = None  # set once the other rules have run
+    v = normalise("waiver", data)
+    v["id"] = entity_id("waiver", Source("", data, {}, None))
     return v
 
 
-@dataclass
+@dataclass(frozen=True)
 class Model:
-    """All entities of one ISMS, by kind, in file order."""
+    """All entities of one ISMS, by kind, in file order. Never written after build."""
 
     methodology: Methodology
-    risks: list[Entity] = field(default_factory=list)
-    controls: list[Entity] = field(default_factory=list)
-    plans: list[Entity] = field(default_factory=list)
-    actions: list[Entity] = field(default_factory=list)
-    waivers: list[Entity] = field(default_factory=list)
-    change: dict[str, Any] | None = None  # PR mode: edits to methodology, policies, waivers
+    entities: Mapping[str, tuple[Entity, ...]]  # every record, by kind name
+    judged: Mapping[str, tuple[Entity, ...]]  # what rules run on, by kind name
+    change: PolicyChange | None = None  # PR mode: edits to what judges the change
 
-    def of_kind(self, kind: str) -> list[Entity]:
-        return {
-            "risk": self.risks,
-            "control": self.controls,
-            "plan": self.plans,
-            "action": self.actions,
-            "waiver": self.waivers,
-        }[kind]
+    def of_kind(self, kind: str) -> tuple[Entity, ...]:
+        return self.entities[kind]
 
-    def unique(self, kind: str) -> list[Entity]:
-        """The entities rules run on: schema-valid, the first of any duplicated id, and
-        for actions, those of a plan that is judged itself."""
-        judged_plans = {id(p) for p in self.unique("plan")} if kind == "action" else set()
-        seen: set[str] = set()
-        out = []
-        for e in self.of_kind(kind):
-            if e.id not in seen:
-                seen.add(e.id)
-                if e.valid and (kind != "action" or id(e.plan) in judged_plans):
-                    out.append(e)
-        return out
+    def unique(self, kind: str) -> tuple[Entity, ...]:
+        """Schema-valid entities, the first of any duplicated id, and for a child kind
+        only those of a parent that is judged itself."""
+        return self.judged[kind]
+
+
+def _unique(entities: tuple[Entity, ...], parents: set[int]) -> tuple[Entity, ...]:
+    seen: set[str] = set()
+    out = []
+    for e in entities:
+        if e.id not in seen:
+            seen.add(e.id)
+            if e.valid and (e.parent is None or id(e.parent) in parents):
+                out.append(e)
+    return tuple(out)
 
 
 def build_model(
     m: Methodology,
     tree: FileTree,
-    risks: Iterable[tuple[Source, bool]],
-    controls: Iterable[tuple[Source, bool]],
-    plans: Iterable[tuple[Source, bool]],
-    waivers: Iterable[tuple[Source, bool]],
+    sources: Mapping[str, list[tuple[Source, bool]]],
     dates: Mapping[str, datetime.date] | None = None,
+    base: Model | None = None,
+    change: PolicyChange | None = None,
 ) -> Model:
-    """Entities from schema-checked sources (`bool` = schema-valid), links resolved.
-    `dates`: each file's last change (None outside git): the date of the last commit that
-    changed it, or today for a file with uncommitted changes."""
-    model = Model(m)
+    """Entities from schema-checked sources by kind (`bool` = schema-valid), links
+    resolved and derived values computed. `dates`: each file's last change (None outside
+    git): the date of the last commit that changed it, or today for a file with
+    uncommitted changes. `base` (PR mode): the model of the base commit, whose risks
+    become each risk's `base`; `change`: what the change does to the policy."""
     catalog = {c.id: {"id": c.id, "title": c.title, "theme": c.theme} for c in m.catalog}
-    for src, ok in risks:
-        model.risks.append(Entity("risk", entity_id("risk", src), src, risk_values(src.data), ok))
-    for src, ok in controls:
-        values = control_values(tree, src.data, catalog)
-        model.controls.append(Entity("control", entity_id("control", src), src, values, ok))
-    for src, ok in plans:
-        plan = Entity("plan", entity_id("plan", src), src, plan_values(src.data), ok)
-        model.plans.append(plan)
-        for i, action in enumerate(plan.values["actions"]):
-            if isinstance(action, dict):
-                aid = action["id"] if isinstance(action.get("id"), str) else f"#{i + 1}"
-                model.actions.append(
-                    Entity("action", f"{plan.id}/{aid}", src, action, ok, ("actions", i), plan)
-                )
-    for src, ok in waivers:
-        values = waiver_values(src.data)
-        values["id"] = entity_id("waiver", src)
-        model.waivers.append(Entity("waiver", values["id"], src, values, ok))
+    builders = {
+        "risk": risk_values,
+        "control": lambda data: control_values(tree, data, catalog),
+        "plan": lambda data: normalise("plan", data),
+        "waiver": waiver_values,
+    }
+    raw: dict[str, list[tuple[str, Source, dict[str, Any], bool, JsonPath, int | None]]] = {
+        k.name: [] for k in KINDS
+    }
+    for kind in KINDS:
+        if kind.parent is not None:
+            continue
+        for src, ok in sources.get(kind.name, ()):
+            raw[kind.name].append(
+                (entity_id(kind.name, src), src, builders[kind.name](src.data), ok, (), None)
+            )
+    for kind in KINDS:  # children: the items of their parent's list field
+        if kind.parent is None or kind.field is None:
+            continue
+        for parent_at, (pid, src, values, ok, _, _) in enumerate(raw[kind.parent]):
+            for i, item in enumerate(values.get(kind.field) or ()):
+                if isinstance(item, dict):
+                    own = kind.entity_id(item, pid) or f"{pid}/#{i + 1}"
+                    raw[kind.name].append((own, src, item, ok, (kind.field, i), parent_at))
 
-    links: dict[str, set[str]] = {r.id: set() for r in model.risks}
-    for r in model.risks:
-        links[r.id].update(p for p in r.values["plans"] if isinstance(p, str))
-    for p in model.plans:
-        for rid in p.values["risks"]:
+    links: dict[str, set[str]] = {rid: set() for rid, *_ in raw["risk"]}
+    for rid, _, values, *_ in raw["risk"]:
+        links[rid].update(p for p in values["plans"] if isinstance(p, str))
+    for pid, _, values, *_ in raw["plan"]:
+        for rid in values["risks"]:
             if isinstance(rid, str) and rid in links:
-                links[rid].add(p.id)
-    for r in model.risks:
-        derive_risk(m, r.values, sorted(links[r.id]))
-    for e in (*model.risks, *model.controls, *model.plans, *model.actions):
-        e.values["recorded"] = recorded(e.kind, e.values)
-        e.values["committed"] = dates.get(e.source.file) if dates is not None else None
-        e.values.setdefault("base", None)
-    return model
+                links[rid].add(pid)
+    for rid, _, values, *_ in raw["risk"]:
+        derive_risk(m, values, sorted(links[rid]))
 
-
-def link_base(model: Model, base: Model) -> None:
-    """PR mode: gives each risk `base`, its values at the base commit (null if new)."""
-    before = {e.id: e.values for e in base.unique("risk")}
-    for e in model.risks:
-        old = before.get(e.id)
-        e.values["base"] = {k: v for k, v in old.items() if k != "base"} if old else None
+    before = {e.id: e.values for e in base.unique("risk")} if base is not None else {}
+    entities: dict[str, tuple[Entity, ...]] = {}
+    judged: dict[str, tuple[Entity, ...]] = {}
+    for kind in KINDS:
+        parents = entities.get(kind.parent, ()) if kind.parent else ()
+        built = []
+        for eid, src, values, ok, path, p_index in raw[kind.name]:
+            if kind.recorded:
+                values["recorded"] = recorded(kind, values)
+                values["committed"] = dates.get(src.file) if dates is not None else None
+                old = before.get(eid) if kind.name == "risk" else None
+                values["base"] = {k: v for k, v in old.items() if k != "base"} if old else None
+            parent = parents[p_index] if p_index is not None else None
+            built.append(Entity(kind.name, eid, src, values, ok, path, parent))
+        entities[kind.name] = tuple(built)
+        parent_ids = {id(p) for p in judged.get(kind.parent, ())} if kind.parent else set()
+        judged[kind.name] = _unique(entities[kind.name], parent_ids)
+    return Model(m, entities, judged, change)

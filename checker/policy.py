@@ -13,7 +13,7 @@ from checker.findings import RuleInfo
 from checker.loader import DisplayPaths
 from checker.methodology import Methodology, find_root, load_methodology
 from checker.rules import Rule, builtin_rule_files, load_rules, org_rule_files
-from checker.structure import STRUCTURAL_RULES
+from checker.structure import FILE_RULES, STRUCTURAL_RULES
 from checker.tree import DiskTree, FileTree
 
 
@@ -52,7 +52,10 @@ def prepare(path: Path) -> Policy:
 def select_rules(
     infos: Sequence[RuleInfo], select: Sequence[str], ignore: Sequence[str]
 ) -> set[str]:
-    """Rule ids kept by --select and --ignore (ids or prefixes); unknown ones are errors."""
+    """Rule ids kept by --select and --ignore (ids or prefixes); unknown ones are errors.
+    ISMS-PARSE and ISMS-SCHEMA stay with any --select: an entity they reject is invisible
+    to the selected rules, so leaving them out would pass it silently. --ignore can still
+    leave them out, by name."""
     ids = [i.id for i in infos]
     for flag, prefixes in (("--select", select), ("--ignore", ignore)):
         for prefix in prefixes:
@@ -61,4 +64,5 @@ def select_rules(
                     f"{flag} {prefix}: no rule id starts with '{prefix}' (see isms-check rules)"
                 )
     kept = {i for i in ids if not select or any(i.startswith(p) for p in select)}
+    kept |= {i.id for i in FILE_RULES}  # a narrowed run still says which files it could not read
     return {i for i in kept if not any(i.startswith(p) for p in ignore)}

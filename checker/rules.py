@@ -19,20 +19,12 @@ from checker import schema
 from checker.cel import CompileError, Compiler, Program
 from checker.errors import RuleError
 from checker.findings import RuleInfo, Severity
+from checker.kinds import variables
 from checker.loader import DisplayPaths, Parsed, YamlProblem, parse_yaml, read_text
 from checker.resources import data_dir
 from checker.tree import DiskTree, FileTree
 
 COMMON_VARIABLES = ("isms", "today", "kind", "entity")
-VARIABLES = {
-    "risk": ("risk",),
-    "control": ("control",),
-    "plan": ("plan",),
-    "action": ("action", "plan"),
-    "isms": (),
-    "waiver": ("waiver",),
-    "catalog": ("catalog",),
-}
 _MACROS = {"all", "exists", "exists_one", "map", "filter"}
 _TYPE_NAMES = {
     "int", "uint", "double", "bool", "string", "bytes", "list", "map", "null_type", "type",
@@ -47,6 +39,7 @@ class Rule:
     check: Program
     when: Program | None = None
     message: Program | None = None
+    at: Program | None = None  # the field a finding points at, e.g. 'due' or 'actions/0/due'
 
 
 @dataclass(frozen=True)
@@ -109,11 +102,11 @@ def _compile_rule(
 ) -> Rule:
     resource = raw["resource"]
     resources = tuple(resource) if isinstance(resource, list) else (resource,)
-    known = set(COMMON_VARIABLES).union(*(VARIABLES[r] for r in resources))
+    known = set(COMMON_VARIABLES).union(*(variables(r) for r in resources))
 
     def compiled(field: str) -> Program | None:
         expression = raw.get(field)
-        if expression is None or (field == "message" and not expression):
+        if expression is None or (field in ("message", "at") and not expression):
             return None
         line, column = parsed.position((*path, field))
         try:
@@ -137,13 +130,14 @@ def _compile_rule(
         description=raw.get("description") or "",
         example=raw.get("example") or "",
         when=raw.get("when") or "",
+        at=raw.get("at") or "",
         check=raw["check"],
         message=raw.get("message") or "",
         source=f"{shown}:{parsed.position(path)[0]}",
     )
     check = compiled("check")
     assert check is not None  # required by the schema
-    return Rule(info, resources, check, compiled("when"), compiled("message"))
+    return Rule(info, resources, check, compiled("when"), compiled("message"), compiled("at"))
 
 
 def _expression_position(

@@ -4,31 +4,21 @@ files → documents → schema findings → entities → CEL results → waivers
 from __future__ import annotations
 
 import datetime
-from collections.abc import Mapping, Sequence
+from collections.abc import Mapping
 from dataclasses import dataclass
-from typing import Any
 
+from checker.documents import Document, Documents
 from checker.errors import ConfigError
 from checker.evaluate import Evaluator
 from checker.findings import Result, number_occurrences
-from checker.loader import (
-    DisplayPaths,
-    ParsedFile,
-    Source,
-    YamlProblem,
-    entities_of,
-    load_entity_files,
-    load_file,
-)
+from checker.kinds import FOLDER_KINDS
+from checker.loader import DisplayPaths, Source
 from checker.methodology import Methodology
-from checker.model import Model, build_model, entity_id, link_base
+from checker.model import Model, PolicyChange, build_model, entity_id
 from checker.policy import Policy
 from checker.structure import dup_results, parse_results, ref_results, schema_results
-from checker.tree import FileTree
+from checker.tree import YAML_SUFFIXES, FileTree
 from checker.waivers import apply_waivers
-
-ENTITY_FOLDERS = (("risk", "risks"), ("control", "controls"), ("plan", "plans"))
-REQUIRED_FOLDERS = {"risks", "controls"}
 
 
 @dataclass(frozen=True)
@@ -41,30 +31,56 @@ class Snapshot:
     origin: str = ""  # names the commit in messages
 
 
+@dataclass(frozen=True)
+class Judgement:
+    """What judging one snapshot gives: every result, the model it judged, and notices."""
+
+    results: list[Result]
+    model: Model
+    notices: list[str]
+
+
+def _ignored(rel: str) -> bool:
+    """Files in an entity folder that are not read and need no notice: hidden files
+    (.gitkeep) and documentation (README.md)."""
+    name = rel.rsplit("/", 1)[-1]
+    return name.startswith(".") or name.lower().endswith(".md")
+
+
 def _load_files(
-    snap: Snapshot, m: Methodology, waivers_tree: FileTree
-) -> dict[str, list[ParsedFile]]:
-    out: dict[str, list[ParsedFile]] = {}
-    for kind, name in ENTITY_FOLDERS:
-        folder = m.paths[name]
-        if not snap.tree.is_dir(folder) and name in REQUIRED_FOLDERS:
+    snap: Snapshot,
+    m: Methodology,
+    waivers_tree: FileTree,
+    documents: Documents,
+    notices: list[str],
+) -> dict[str, list[Document]]:
+    out: dict[str, list[Document]] = {}
+    for kind in FOLDER_KINDS:
+        folder = m.paths[kind.plural]
+        if not snap.tree.is_dir(folder) and kind.required_folder:
             where = snap.display.of(folder) + (f" (at {snap.origin})" if snap.origin else "")
             raise ConfigError(
-                f"{where}: the {name} folder does not exist: "
-                f"create it, or set paths.{name} in {m.file}"
+                f"{where}: the {kind.plural} folder does not exist: "
+                f"create it, or set paths.{kind.plural} in {m.file}"
             )
-        out[kind] = load_entity_files(snap.tree, snap.tree.yaml_files(folder), snap.display)
+        files = snap.tree.files(folder)
+        yaml_files = [f for f in files if f.endswith(YAML_SUFFIXES)]
+        skipped = [snap.display.of(f) for f in files if f not in yaml_files and not _ignored(f)]
+        if skipped:
+            notices.append(
+                f"not read, as only .yaml and .yml files hold {kind.plural}: "
+                + ", ".join(skipped)
+                + (f" (at {snap.origin})" if snap.origin else "")
+            )
+        out[kind.name] = [
+            documents.load(kind.name, snap.tree, rel, snap.display.of(rel)) for rel in yaml_files
+        ]
     rel = m.paths["waivers"]
     out["waiver"] = []
     if waivers_tree.is_file(rel):
         shown = snap.display.of(rel)
-        try:
-            parsed = load_file(waivers_tree, rel)
-            # an empty list, or a file of comments, is an empty waiver register
-            empty = parsed.data is None or parsed.data == []
-            out["waiver"] = [ParsedFile(shown) if empty else entities_of(shown, parsed)]
-        except YamlProblem as p:
-            out["waiver"] = [ParsedFile(shown, problem=p)]
+        # an empty list, or a file of comments, is an empty waiver register
+        out["waiver"] = [documents.load("waiver", waivers_tree, rel, shown, empty_ok=True)]
     return out
 
 
@@ -74,39 +90,31 @@ def evaluate(
     today: datetime.date,
     selected: set[str],
     base: Model | None = None,
-    change: dict[str, Any] | None = None,
-) -> tuple[list[Result], Model]:
-    """Every result of the selected rules on one snapshot, waivers applied."""
+    change: PolicyChange | None = None,
+    documents: Documents | None = None,
+) -> Judgement:
+    """Every result of the selected rules on one snapshot, waivers applied. `documents`
+    remembers checked files across the snapshots of one run."""
     m = policy.methodology
+    notices: list[str] = []
     results: list[Result] = []
     sources: dict[str, list[tuple[Source, bool]]] = {}
-    for kind, files in _load_files(snap, m, policy.tree).items():
-        results += parse_results(files)
+    loaded = _load_files(snap, m, policy.tree, documents or Documents(), notices)
+    for kind, docs in loaded.items():
+        results += parse_results(d.parsed for d in docs)
         sources[kind] = []
-        for f in files:
-            for src in f.sources:
-                ok, schema_out = schema_results(kind, src, entity_id(kind, src))
-                results += schema_out
-                sources[kind].append((src, ok))
-    model = build_model(
-        m,
-        snap.tree,
-        sources["risk"],
-        sources["control"],
-        sources["plan"],
-        sources["waiver"],
-        snap.dates,
-    )
-    model.change = change
-    if base is not None:
-        link_base(model, base)
+        for doc in docs:
+            for src, violations in zip(doc.parsed.sources, doc.violations, strict=True):
+                results += schema_results(kind, src, entity_id(kind, src), violations)
+                sources[kind].append((src, not violations))
+    model = build_model(m, snap.tree, sources, snap.dates, base, change)
     results += dup_results(model)
     results += ref_results(model, [i.id for i in policy.infos])
     rules = [r for r in policy.rules if r.info.id in selected]
     evaluator = Evaluator(model, today)
-    results += evaluator.run(r for r in rules if "waiver" not in r.resources)
+    results += evaluator.run(rules)  # every kind but waivers, judged last
     results = [r for r in results if r.rule in selected]
-    results = apply_waivers(results, model, today, selected)
+    results, matches = apply_waivers(results, model, today, selected)
     waiver_rules = [r for r in rules if "waiver" in r.resources]
-    results += evaluator.run(waiver_rules, {"waiver": evaluator.waiver_targets()})
-    return number_occurrences(results), model
+    results += evaluator.run(waiver_rules, {"waiver": evaluator.waiver_targets(matches)})
+    return Judgement(number_occurrences(results), model, notices)

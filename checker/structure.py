@@ -9,10 +9,11 @@ from __future__ import annotations
 from collections import defaultdict
 from collections.abc import Iterable, Sequence
 
-from checker import schema
 from checker.findings import Location, Outcome, Result, RuleInfo, Severity
+from checker.kinds import KINDS
 from checker.loader import ParsedFile, Source
 from checker.model import Entity, Model
+from checker.schema import Violation
 
 _SRC = "built-in (python)"
 PARSE = RuleInfo(
@@ -39,7 +40,7 @@ SCHEMA = RuleInfo(
     id="ISMS-SCHEMA",
     title="Entities match their JSON Schema",
     severity=Severity.ERROR,
-    resource="risk, control, plan, waiver",
+    resource=", ".join(k.name for k in KINDS if k.parent is None),
     references=("ISO/IEC 27001:2022 7.5.2",),
     remediation="Correct the field named in the message; `isms-check schema KIND` prints "
     "the schema, which editors can use for completion.",
@@ -62,7 +63,7 @@ DUP = RuleInfo(
     id="ISMS-DUP",
     title="Entity ids are unique within their kind",
     severity=Severity.ERROR,
-    resource="risk, control, plan, action, waiver",
+    resource=", ".join(k.name for k in KINDS),
     references=("ISO/IEC 27001:2022 7.5.2",),
     remediation="Give each entity its own id; the rules judge only the first one.",
     description="Two risks, two controls, two plans, two actions of one plan or two waivers "
@@ -81,7 +82,7 @@ REF = RuleInfo(
     id="ISMS-REF",
     title="Links name known ids",
     severity=Severity.ERROR,
-    resource="risk, plan, action, waiver",
+    resource=", ".join(k.name for k in KINDS if k.links or k.name == "waiver"),
     references=("ISO/IEC 27001:2022 6.1.3",),
     remediation="Correct the id, or add the missing risk, control or plan.",
     description="risk.controls, risk.plans, plan.risks, action.controls, waiver.rule and "
@@ -95,6 +96,7 @@ REF = RuleInfo(
     source=_SRC,
 )
 STRUCTURAL_RULES = (PARSE, SCHEMA, DUP, REF)
+FILE_RULES = (PARSE, SCHEMA)  # what decides which entities the other rules can see
 
 
 def parse_results(files: Iterable[ParsedFile]) -> list[Result]:
@@ -108,12 +110,13 @@ def parse_results(files: Iterable[ParsedFile]) -> list[Result]:
     return out
 
 
-def schema_results(kind: str, source: Source, entity: str) -> tuple[bool, list[Result]]:
-    """Validates one entity; (valid, results): a pass, or one finding per violation."""
-    violations = schema.validate(kind, source.data)
+def schema_results(
+    kind: str, source: Source, entity: str, violations: Sequence[Violation]
+) -> list[Result]:
+    """One entity's schema results: a pass, or one finding per violation."""
     if not violations:
         loc = Location(source.file, source.line, source.position(())[1])
-        return True, [Result.of(SCHEMA, kind, entity, loc, Outcome.PASS)]
+        return [Result.of(SCHEMA, kind, entity, loc, Outcome.PASS)]
     out = []
     for v in violations:
         line, column = source.position(v.path)
@@ -129,66 +132,61 @@ def schema_results(kind: str, source: Source, entity: str) -> tuple[bool, list[R
                 where,
             )
         )
-    return False, out
+    return out
 
 
-def _location(e: Entity) -> Location:
-    line, column = e.source.position(e.path)
+def _location(e: Entity, *field: str | int) -> Location:
+    line, column = e.source.position((*e.path, *field))
     return Location(e.source.file, line, column)
 
 
 def dup_results(model: Model) -> list[Result]:
     out = []
-    for kind in ("risk", "control", "plan", "action", "waiver"):
+    for kind in KINDS:
         groups: dict[str, list[Entity]] = defaultdict(list)
-        for e in model.of_kind(kind):
+        for e in model.of_kind(kind.name):
             groups[e.id].append(e)
         for eid, group in groups.items():
             if len(group) == 1:
-                out.append(Result.of(DUP, kind, eid, _location(group[0]), Outcome.PASS))
+                out.append(Result.of(DUP, kind.name, eid, _location(group[0]), Outcome.PASS))
                 continue
             places = ", ".join(f"{e.source.file}:{e.line}" for e in group)
-            message = f"{kind} id {eid} is used {len(group)} times ({places}): ids must be unique"
-            out.append(Result.of(DUP, kind, eid, _location(group[1]), Outcome.FAIL, message))
+            message = (
+                f"{kind.name} id {eid} is used {len(group)} times ({places}): ids must be unique"
+            )
+            loc = _location(group[1], "id")
+            out.append(Result.of(DUP, kind.name, eid, loc, Outcome.FAIL, message))
     return out
 
 
 def ref_results(model: Model, rule_ids: Sequence[str]) -> list[Result]:
-    """Checks every link of every risk (but closed ones), plan, action and waiver."""
-    risks = {e.id for e in model.risks}
-    controls = {e.id for e in model.controls}
-    plans = {e.id for e in model.plans}
-    targets = (
-        risks | controls | plans | {e.id for e in model.actions}
-        | {c.id for c in model.methodology.catalog} | {"isms"}
-    )  # fmt: skip
+    """Checks every link of every judged entity (but inactive ones: closed risks); the
+    finding points at the first unknown id."""
+    known = {kind.name: {e.id for e in model.of_kind(kind.name)} for kind in KINDS}
+    targets = set().union(*known.values()) | {c.id for c in model.methodology.catalog} | {"isms"}
     out = []
 
     def judge(e: Entity, checks: Sequence[tuple[str, object, set[str]]]) -> None:
-        unknown = []
-        for field, values, known in checks:
+        unknown: list[str] = []
+        first: tuple[str | int, ...] = ()
+        for field, values, ids in checks:
             items = values if isinstance(values, list) else [values]
-            unknown += [f"{field} '{v}'" for v in items if isinstance(v, str) and v not in known]
+            for i, v in enumerate(items):
+                if isinstance(v, str) and v not in ids:
+                    unknown.append(f"{field} '{v}'")
+                    if not first:
+                        first = (field, i) if isinstance(values, list) else (field,)
         if unknown:
-            what = "; ".join(unknown)
-            out.append(
-                Result.of(REF, e.kind, e.id, _location(e), Outcome.FAIL, f"unknown id: {what}")
-            )
+            message = f"unknown id: {'; '.join(unknown)}"
+            out.append(Result.of(REF, e.kind, e.id, _location(e, *first), Outcome.FAIL, message))
         else:
             out.append(Result.of(REF, e.kind, e.id, _location(e), Outcome.PASS))
 
-    for e in model.unique("risk"):
-        if e.values["status"] != "closed":
-            judge(
-                e,
-                [("controls", e.values["controls"], controls), ("plans", e.values["plans"], plans)],
-            )
-    for e in model.unique("plan"):
-        judge(e, [("risks", e.values["risks"], risks)])
-    for e in model.unique("action"):
-        judge(e, [("controls", e.values["controls"], controls)])
-    for e in model.unique("waiver"):
-        judge(
-            e, [("rule", e.values["rule"], set(rule_ids)), ("target", e.values["target"], targets)]
-        )
+    for kind in KINDS:
+        for e in model.unique(kind.name):
+            if kind.name == "waiver":
+                rule, target = e.values["rule"], e.values["target"]
+                judge(e, [("rule", rule, set(rule_ids)), ("target", target, targets)])
+            elif kind.links and kind.is_active(e.values):
+                judge(e, [(field, e.values[field], known[to]) for field, to in kind.links])
     return out

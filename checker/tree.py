@@ -20,6 +20,10 @@ class FileTree(Protocol):
 
     def read_bytes(self, rel: str) -> bytes: ...
 
+    def files(self, folder: str) -> list[str]:
+        """Every file under `folder`, recursively, sorted."""
+        ...
+
     def yaml_files(self, folder: str) -> list[str]:
         """The .yaml/.yml files under `folder`, recursively, sorted."""
         ...
@@ -59,16 +63,14 @@ class DiskTree:
             raise FileNotFoundError(rel)
         return path.read_bytes()
 
-    def yaml_files(self, folder: str) -> list[str]:
+    def files(self, folder: str) -> list[str]:
         base = self._path(folder)
         if base is None or not base.is_dir():
             return []
-        found = [
-            p.relative_to(self.root).as_posix()
-            for p in base.rglob("*")
-            if p.suffix in YAML_SUFFIXES and p.is_file()
-        ]
-        return sorted(found)
+        return sorted(p.relative_to(self.root).as_posix() for p in base.rglob("*") if p.is_file())
+
+    def yaml_files(self, folder: str) -> list[str]:
+        return [f for f in self.files(folder) if f.endswith(YAML_SUFFIXES)]
 
 
 class GitTree:
@@ -104,9 +106,12 @@ class GitTree:
         data: bytes = self.blobs[norm].data_stream.read()
         return data
 
-    def yaml_files(self, folder: str) -> list[str]:
+    def files(self, folder: str) -> list[str]:
         norm = inside(folder)
         if norm is None:
             return []
         prefix = "" if norm == "." else norm + "/"
-        return sorted(p for p in self.blobs if p.startswith(prefix) and p.endswith(YAML_SUFFIXES))
+        return sorted(p for p in self.blobs if p.startswith(prefix))
+
+    def yaml_files(self, folder: str) -> list[str]:
+        return [f for f in self.files(folder) if f.endswith(YAML_SUFFIXES)]

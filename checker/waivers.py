@@ -21,10 +21,10 @@ def is_active(waiver: Entity, today: datetime.date, max_days: int) -> bool:
 
 def apply_waivers(
     results: Iterable[Result], model: Model, today: datetime.date, evaluated: set[str]
-) -> list[Result]:
-    """Turns waived findings into waived results and records on each waiver how many
-    findings it matched (`matches`; null when the waiver is not in force or its rule
-    did not run, so that WV-002 only calls a waiver stale when it had the chance to match)."""
+) -> tuple[list[Result], dict[str, int | None]]:
+    """Turns waived findings into waived results; also returns, by waiver id, how many
+    findings each matched (None when the waiver is not in force or its rule did not run,
+    so that WV-002 only calls a waiver stale when it had the chance to match)."""
     max_days = model.methodology.review["acceptance_max_days"]
     by_key: dict[tuple[str, str], Entity] = {}
     for w in model.unique("waiver"):
@@ -40,8 +40,9 @@ def apply_waivers(
             info = Waiver(v["reason"], v["approved_by"], v["expires"].isoformat())
             r = dataclasses.replace(r, outcome=Outcome.WAIVED, waiver=info)
         out.append(r)
-    for w in model.unique("waiver"):
-        in_force = id(w) in {id(a) for a in by_key.values()}
-        ran = w.values["rule"] in evaluated
-        w.values["matches"] = matches.get(id(w), 0) if in_force and ran else None
-    return out
+    in_force = {id(w) for w in by_key.values()}
+    counts = {
+        w.id: matches.get(id(w), 0) if id(w) in in_force and w.values["rule"] in evaluated else None
+        for w in model.unique("waiver")
+    }
+    return out, counts

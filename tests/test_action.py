@@ -115,7 +115,7 @@ def test_action_on_a_pull_request(tmp_path: Path) -> None:
     assert json.loads(Path(out["json"]).read_text())["summary"]["error"] == 1
 
     commands = [line for line in check.stdout.splitlines() if line.startswith("::")]
-    assert commands[0].startswith("::error file=risks/r9.yaml,line=1,")
+    assert commands[0].startswith("::error file=risks/r9.yaml,line=5,")
     assert "title=RT-001 [R-9] (new)::risk level 12 (High) is above the appetite 8" in commands[0]
     assert any(c.startswith("::warning file=isms.yaml") and "GIT-003" in c for c in commands)
     assert not any(c.startswith("::error::injected") for c in commands)
@@ -175,7 +175,7 @@ def test_step_in_process_pr_mode(
 
     assert action.main(env) == 1
     out = capsys.readouterr().out
-    assert out.startswith("::error file=risks/r9.yaml,line=1,")
+    assert out.startswith("::error file=risks/r9.yaml,line=5,")
     assert out.splitlines()[-1].startswith("isms-check failed: 1 errors")
     assert _outputs(tmp_path / "output") == {
         "errors": "1", "warnings": "0", "new": "1", "junit": "out/junit.xml",
@@ -187,7 +187,7 @@ def test_step_in_process_pr_mode(
     assert (repo.path / "isms-check.sarif").is_file()
     summary = (tmp_path / "summary.md").read_text(encoding="utf-8")
     assert summary.startswith("## ❌ isms-check failed")
-    assert "](https://github.com/o/r/blob/f00/risks/r9.yaml#L1)" in summary
+    assert "](https://github.com/o/r/blob/f00/risks/r9.yaml#L5)" in summary
 
 
 def test_step_in_process_outside_pr_mode(

@@ -202,7 +202,7 @@ def test_pr_mode_in_text_and_junit(tmp_path: Path, capsys: pytest.CaptureFixture
     )
     assert code == 1
     out = capsys.readouterr().out
-    assert "risks/r9.yaml:1: error RT-001 [R-9]" in out and "(new)" in out
+    assert "risks/r9.yaml:5: error RT-001 [R-9]" in out and "(new)" in out
     xml = JUnitXml.fromfile(str(junit_file))
     texts = [result.text or "" for suite in xml for case in suite for result in case.result]
     assert any("(new)" in t for t in texts)

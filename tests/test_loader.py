@@ -74,3 +74,21 @@ def test_entities_of_list_and_non_mappings() -> None:
     assert f.problem is not None and f.problem.line == 2
     assert entities_of("e.yaml", parse_yaml("# nothing\n")).problem is not None
     assert entities_of("s.yaml", parse_yaml("just text\n")).problem is not None
+
+
+@pytest.mark.parametrize(
+    ("text", "line", "column", "hint"),
+    [
+        ("id: R-1\n\towner: CIO\n", 2, 1, "a tab character"),
+        ("id: R-1\ntitle: Ransomware: encrypts servers\n", 2, 18, "quote the value"),
+        ("id: R-1\n- owner: CIO\n", 2, 1, "indentation"),
+        ("controls: [A.8.7, A.8.13\n", 2, 1, "not closed"),
+    ],
+)
+def test_yaml_errors_name_line_column_and_likely_cause(
+    text: str, line: int, column: int, hint: str
+) -> None:
+    with pytest.raises(YamlProblem) as info:
+        parse_yaml(text)
+    assert (info.value.line, info.value.column) == (line, column)
+    assert "likely cause" in info.value.message and hint in info.value.message

@@ -64,7 +64,7 @@ def test_findings_exit_1_and_fail_on(cli: Cli, isms: Path) -> None:
 def test_select_and_ignore_by_prefix(cli: Cli, isms: Path) -> None:
     out = cli(str(isms), "--today", "2026-12-01", "--format", "json", "--select", "RTP,ST-00").out
     rules = json.loads(out)["rules"]
-    assert rules and all(r.startswith(("RTP", "ST-00")) for r in rules)
+    assert rules and all(r.startswith(("RTP", "ST-00", "ISMS-PARSE", "ISMS-SCHEMA")) for r in rules)
     out = cli(str(isms), "--today", "2026-12-01", "--format", "json", "--ignore", "RTP").out
     assert not any(r.startswith("RTP") for r in json.loads(out)["rules"])
     code, _, err = cli(str(isms), "--select", "NOPE")
@@ -246,10 +246,10 @@ def test_step_summary_links_point_at_the_commit_on_github(
     code = cli(str(EXAMPLES), *TODAY, "--format", "github", "--markdown", str(markdown_file)).code
     assert code == 0
     summary = target.read_text(encoding="utf-8")
-    link = "(https://github.com/acme/isms/blob/0123abc/examples/controls/physical.yaml#L37)"
+    link = "(https://github.com/acme/isms/blob/0123abc/examples/controls/physical.yaml#L41)"
     assert link in summary
     # a --markdown file keeps links relative to the repository root
-    assert "(examples/controls/physical.yaml#L37)" in markdown_file.read_text(encoding="utf-8")
+    assert "(examples/controls/physical.yaml#L41)" in markdown_file.read_text(encoding="utf-8")
 
 
 def test_unwritable_step_summary_is_a_warning(

@@ -8,8 +8,8 @@ from tests.report_samples import hostile, pr_report, report
 
 def test_text_exact() -> None:
     assert text.render(report(), RenderOptions()) == (
-        "isms/controls/org.yaml:10: warning ST-004 [A.5.1] A.5.1 was last reviewed on 2025-01-01\n"
         "isms/risks/broken.yaml:4: error ISMS-PARSE [-] mapping values are not allowed here\n"
+        "isms/controls/org.yaml:10: warning ST-004 [A.5.1] A.5.1 was last reviewed on 2025-01-01\n"
         "isms/risks/ransomware.yaml:2: info ORG-INFO [R-001] risk R-001 names no assets\n"
         "isms/risks/ransomware.yaml:2: error RT-002 [R-001] risk R-001 (level 20) is above "
         "appetite 8 without a plan\n"

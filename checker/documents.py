@@ -1,0 +1,70 @@
+"""Entity files as checked documents: parsed YAML split into entities, each with its
+schema violations, remembered by content.
+
+PR mode judges the base commit and the working tree, which share most files: a file
+whose bytes are the same in both is parsed and validated once per run, and, with the
+cache across runs (cache.py), once until it changes. Keys are the kind, the display path
+and a hash of the bytes, so the same content under another name is still reported under
+its own name.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from checker import schema
+from checker.cache import Store, digest
+from checker.loader import ParsedFile, YamlProblem, decode, entities_of, parse_yaml
+from checker.schema import Violation
+from checker.tree import FileTree
+
+
+@dataclass(frozen=True)
+class Document:
+    """One entity file: its entities (or the problem that kept it from loading) and,
+    for each entity in order, its schema violations."""
+
+    parsed: ParsedFile
+    violations: tuple[tuple[Violation, ...], ...] = ()
+
+
+@dataclass
+class Documents:
+    """The run's memory of checked files, by (kind, display path, content hash), backed
+    by the cache across runs when there is one."""
+
+    store: Store | None = None
+    seen: dict[str, Document] = field(default_factory=dict)
+
+    def load(
+        self, kind: str, tree: FileTree, rel: str, shown: str, *, empty_ok: bool = False
+    ) -> Document:
+        """The file `rel` of `tree` as a Document of `kind` entities; `empty_ok`: an
+        empty file or list is no entities rather than a problem (the waivers file)."""
+        try:
+            raw = tree.read_bytes(rel)
+        except OSError as e:
+            problem = YamlProblem(f"cannot read the file: {e.strerror or e}")
+            return Document(ParsedFile(shown, problem=problem))
+        key = digest(kind, shown, raw, str(empty_ok))
+        found = self.seen.get(key)
+        if found is None and self.store is not None:
+            found = self.store.get(key)
+        if found is None:
+            found = _check(kind, raw, shown, empty_ok)
+            if self.store is not None:
+                self.store.put(key, found)
+        self.seen[key] = found
+        return found
+
+
+def _check(kind: str, raw: bytes, shown: str, empty_ok: bool) -> Document:
+    try:
+        parsed = parse_yaml(decode(raw))
+    except YamlProblem as problem:
+        return Document(ParsedFile(shown, problem=problem))
+    if empty_ok and (parsed.data is None or parsed.data == []):
+        return Document(ParsedFile(shown))
+    entities = entities_of(shown, parsed)
+    violations = tuple(tuple(schema.validate(kind, s.data)) for s in entities.sources)
+    return Document(entities, violations)
