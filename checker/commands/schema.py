@@ -1,7 +1,9 @@
 """`isms-check schema [KIND]`: the JSON Schemas, for editors' YAML language servers.
 
 Without a kind it lists the kinds, one per line with the schema's own description, so
-that the first thing a user sees is what to ask for; with one it prints that schema.
+that the first thing a user sees is what to ask for; with one it prints that schema as
+one self-contained document (schema.bundled_schema: the shared definitions copied in),
+which an editor can use without the network or a second file.
 """
 
 from __future__ import annotations
@@ -12,7 +14,7 @@ import sys
 from dataclasses import dataclass
 
 from checker.commands import Command
-from checker.schema import KINDS, load_schema
+from checker.schema import KINDS, bundled_schema, load_schema
 
 
 @dataclass(frozen=True)
@@ -41,7 +43,8 @@ def execute(options: SchemaOptions) -> int:
     if options.kind is None:
         sys.stdout.write(kinds())
     else:
-        sys.stdout.write(json.dumps(load_schema(options.kind), indent=2, ensure_ascii=False) + "\n")
+        document = bundled_schema(options.kind)
+        sys.stdout.write(json.dumps(document, indent=2, ensure_ascii=False) + "\n")
     return 0
 
 

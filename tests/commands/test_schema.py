@@ -4,17 +4,26 @@ from __future__ import annotations
 
 import json
 
+import jsonschema
 import pytest
 
 from checker.commands import schema
-from checker.schema import KINDS, load_schema
+from checker.schema import KINDS, bundled_schema, load_schema
 from tests.conftest import Cli
 
 
-def test_one_kind_prints_its_schema(cli: Cli) -> None:
+def test_one_kind_prints_its_schema_self_contained(cli: Cli) -> None:
     code, out, _ = cli("schema", "risk")
     assert code == 0 and json.loads(out)["$defs"]["risk"]["required"]
-    assert json.loads(out) == load_schema("risk")
+    assert json.loads(out) == bundled_schema("risk")
+    assert "common.schema.json" not in out  # an editor needs no second file
+
+
+@pytest.mark.parametrize("kind", KINDS)
+def test_every_kind_prints_a_valid_schema(cli: Cli, kind: str) -> None:
+    """What the command prints is a usable schema: a real validator accepts it."""
+    document = json.loads(cli("schema", kind).out)
+    jsonschema.validators.validator_for(document).check_schema(document)
 
 
 def test_no_kind_lists_the_kinds_one_per_line(cli: Cli) -> None:
