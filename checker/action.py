@@ -2,20 +2,52 @@
 
 Reads the action's inputs from INPUT_* environment variables (action.yml passes them
 through `env:`, never through `${{ }}` inside `run:`), works out PR mode from the event
-payload at $GITHUB_EVENT_PATH, runs one check that writes the annotations (stdout), the
-step summary, JUnit, SARIF and JSON, then writes the step outputs to $GITHUB_OUTPUT.
-Exits with the checker's exit code, after the outputs are written.
+payload at $GITHUB_EVENT_PATH, runs the engine once and hands the Report to the
+reporters: annotations on stdout, the step summary appended to $GITHUB_STEP_SUMMARY,
+JUnit, SARIF and JSON files written atomically (outputs.py, as `isms-check check` writes
+them). The step outputs (finding counts and report paths) come from the same Report and
+go to $GITHUB_OUTPUT; then the step exits with the check's exit code.
+
+When the check cannot run (exit 2: a shallow clone, an invalid isms.yaml, a bad input)
+the message is also an `::error` annotation, so that it shows on the run's page and not
+only in the log; no step outputs are written. RUNNER_DEBUG=1 (re-running a job with
+debug logging) shows the traceback of an internal error, like --debug.
 """
 
 from __future__ import annotations
 
+import datetime
 import json
 import os
 import sys
 from collections.abc import Mapping
+from dataclasses import dataclass
 from pathlib import Path
 
-from checker import cli
+from checker import engine
+from checker.errors import FatalError, UsageError
+from checker.findings import FAIL_ON_CHOICES, Report
+from checker.main import guard
+from checker.outputs import Outputs, emit, github_link_base, step_summary_file
+from checker.reporters import RenderOptions
+from checker.reporters.github import escape_data
+
+JSON_NAME = "isms-check.json"  # in $RUNNER_TEMP
+
+
+@dataclass(frozen=True)
+class Inputs:
+    """The action's inputs, checked. `base` is the commit PR mode compares with: the
+    `base` input, else the pull request's base commit, else "" (PR mode off)."""
+
+    path: str = "."
+    base: str = ""
+    fail_on: str = "error"
+    new_only: bool = False
+    policy_from: str = "base"
+    junit: str = ""
+    sarif: str = ""
+    today: datetime.date | None = None
 
 
 def _flag(value: str) -> bool:
@@ -36,44 +68,103 @@ def pr_base(env: Mapping[str, str]) -> str:
     return sha if isinstance(sha, str) else ""
 
 
-def build_argv(env: Mapping[str, str], json_path: Path) -> list[str]:
-    argv = ["check", env.get("INPUT_PATH") or ".", "--format", "github"]
-    argv += ["--fail-on", env.get("INPUT_FAIL_ON") or "error", "--json", str(json_path)]
-    for name in ("junit", "sarif"):
-        if env.get(f"INPUT_{name.upper()}", "").strip():
-            argv += [f"--{name}", env[f"INPUT_{name.upper()}"].strip()]
-    if env.get("INPUT_TODAY", "").strip():
-        argv += ["--today", env["INPUT_TODAY"].strip()]
-    base = pr_base(env)
-    if base:
-        argv += ["--base", base, "--policy-from", env.get("INPUT_POLICY_FROM") or "base"]
-        if _flag(env.get("INPUT_NEW_ONLY", "")):
-            argv.append("--new-only")
-    return argv
+def _choice(env: Mapping[str, str], name: str, default: str, choices: tuple[str, ...]) -> str:
+    value = env.get(f"INPUT_{name.upper().replace('-', '_')}", "").strip() or default
+    if value not in choices:
+        raise UsageError(f"input {name}: '{value}' is not one of {', '.join(choices)}")
+    return value
 
 
-def outputs(json_path: Path, env: Mapping[str, str]) -> dict[str, str]:
-    out = {"junit": env.get("INPUT_JUNIT", "").strip(), "sarif": env.get("INPUT_SARIF", "").strip()}
-    out["json"] = str(json_path)
-    if json_path.is_file():
-        doc = json.loads(json_path.read_text(encoding="utf-8"))
-        summary = doc["summary"]
-        out["errors"] = str(summary["error"])
-        out["warnings"] = str(summary["warning"])
-        out["new"] = str(sum(1 for f in doc["findings"] if f["change"] == "new"))
-    return out
+def _path(env: Mapping[str, str], name: str, default: str = "") -> str:
+    value = env.get(f"INPUT_{name.upper()}", "").strip() or default
+    if "\n" in value or "\r" in value:
+        raise UsageError(f"input {name}: a path cannot contain a line break")
+    return value
 
 
-def main() -> int:
-    env = os.environ
-    temp = Path(env.get("RUNNER_TEMP") or ".")
-    json_path = temp / "isms-check.json"
-    code = cli.main(build_argv(env, json_path))
-    if env.get("GITHUB_OUTPUT"):
-        with open(env["GITHUB_OUTPUT"], "a", encoding="utf-8") as f:
-            for key, value in outputs(json_path, env).items():
-                f.write(f"{key}={value}\n")
-    return code
+def read_inputs(env: Mapping[str, str]) -> Inputs:
+    today_text = env.get("INPUT_TODAY", "").strip()
+    try:
+        today = datetime.date.fromisoformat(today_text) if today_text else None
+    except ValueError:
+        raise UsageError(f"input today: '{today_text}' is not a date: write YYYY-MM-DD") from None
+    return Inputs(
+        path=_path(env, "path", "."),
+        base=pr_base(env),
+        fail_on=_choice(env, "fail-on", "error", FAIL_ON_CHOICES),
+        new_only=_flag(env.get("INPUT_NEW_ONLY", "")),
+        policy_from=_choice(env, "policy-from", "base", ("head", "base")),
+        junit=_path(env, "junit"),
+        sarif=_path(env, "sarif"),
+        today=today,
+    )
+
+
+def plan(inputs: Inputs, env: Mapping[str, str]) -> tuple[engine.Options, Outputs]:
+    """What to run and where its reports go. Outside PR mode `new-only` and
+    `policy-from` do not apply."""
+    pr_mode = bool(inputs.base)
+    options = engine.Options(
+        path=Path(inputs.path),
+        today=inputs.today or engine.utc_today(),
+        base=inputs.base or None,
+        new_only=inputs.new_only and pr_mode,
+        policy_from=inputs.policy_from if pr_mode else "head",
+    )
+    files = [("json", json_path(env))]
+    for name, value in (("junit", inputs.junit), ("sarif", inputs.sarif)):
+        if value:
+            files.append((name, Path(value)))
+    outputs = Outputs(
+        stdout="github",
+        files=tuple(files),
+        render=RenderOptions(fail_on=inputs.fail_on),
+        step_summary=step_summary_file(env),
+        summary_link_base=github_link_base(env),
+    )
+    return options, outputs
+
+
+def json_path(env: Mapping[str, str]) -> Path:
+    return Path(env.get("RUNNER_TEMP") or ".") / JSON_NAME
+
+
+def step_outputs(report: Report, inputs: Inputs, env: Mapping[str, str]) -> dict[str, str]:
+    """The action's outputs (action.yml), from the Report itself."""
+    summary = report.summary()
+    return {
+        "errors": str(summary["error"]),
+        "warnings": str(summary["warning"]),
+        "new": str(sum(1 for r in report.findings if r.change == "new")),
+        "junit": inputs.junit,
+        "sarif": inputs.sarif,
+        "json": str(json_path(env)),
+    }
+
+
+def write_step_outputs(env: Mapping[str, str], values: Mapping[str, str]) -> None:
+    target = env.get("GITHUB_OUTPUT", "")
+    if target:
+        with open(target, "a", encoding="utf-8", newline="\n") as f:
+            f.writelines(f"{key}={value}\n" for key, value in values.items())
+
+
+def run(env: Mapping[str, str]) -> int:
+    try:
+        inputs = read_inputs(env)
+        options, outputs = plan(inputs, env)
+        report = engine.run(options)
+        emit(report, outputs)
+    except FatalError as e:
+        sys.stdout.write(f"::error title=isms-check::{escape_data(str(e))}\n")
+        raise
+    write_step_outputs(env, step_outputs(report, inputs, env))
+    return report.exit_code(inputs.fail_on)
+
+
+def main(env: Mapping[str, str] | None = None) -> int:
+    env = os.environ if env is None else env
+    return guard(lambda: run(env), debug=env.get("RUNNER_DEBUG") == "1")
 
 
 if __name__ == "__main__":

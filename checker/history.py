@@ -6,6 +6,8 @@ and `git status` runs with --no-optional-locks so that not even the index is rew
 from __future__ import annotations
 
 import datetime
+import re
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -17,9 +19,55 @@ from checker.tree import GitTree
 
 SHALLOW_MESSAGE = (
     "this is a shallow clone: git history is cut off, so history-based checks would be "
-    "wrong. With actions/checkout set `fetch-depth: 0`; elsewhere run `git fetch --unshallow`. "
+    "wrong. With actions/checkout set `fetch-depth: 0`; elsewhere run `git fetch --unshallow` "
+    "(in PR mode the base branch too, e.g. `git fetch origin main` for --base origin/main). "
     "Or pass --allow-shallow to skip the GIT-* rules."
 )
+CHECKOUT_HINT = "with actions/checkout set `fetch-depth: 0` to fetch the whole history"
+_SHA = re.compile(r"[0-9a-fA-F]{7,64}")
+_EXPRESSION = re.compile(r"[~^:@{}\s]|\.\.")  # HEAD~3, main^, @{u}, a..b: no name to fetch
+
+
+def _maps(refspec: str, ref: str) -> str | None:
+    """Where a fetch refspec (`+refs/heads/*:refs/remotes/origin/*`) stores `ref`."""
+    source, _, destination = refspec.lstrip("+").partition(":")
+    if "*" not in source:
+        return destination if source == ref else None
+    head, _, tail = source.partition("*")
+    if ref.startswith(head) and ref.endswith(tail) and len(ref) >= len(head) + len(tail):
+        return destination.replace("*", ref[len(head) : len(ref) - len(tail)], 1)
+    return None
+
+
+def fetch_hint(ref: str, remotes: Mapping[str, Sequence[str]], tracked: Sequence[str] = ()) -> str:
+    """How to get `ref` into this clone, for the error that says it is not there.
+    `remotes` maps each remote's name to its fetch refspecs.
+
+    `origin/main` is branch main of remote origin: `git fetch origin main` (not `git fetch
+    origin origin/main`, a branch the remote does not have). That updates origin/main only
+    when the remote's refspecs cover the branch, which a single-branch or `--depth` clone's
+    do not; then the hint spells the destination out. A commit id is fetched by id, a
+    plain name into a branch of that name, unless `tracked` (remote-tracking refs that
+    exist, such as origin/main for main) shows what the user meant. In CI the usual cause
+    is a shallow or single-branch checkout, hence the actions/checkout hint.
+    """
+    if tracked:
+        return f"did you mean --base {tracked[0]}?"
+    if not remotes:
+        return "this repository has no remote to fetch it from: check the name (git log)"
+    name = ref.removeprefix("refs/remotes/")
+    for remote in sorted(remotes, key=len, reverse=True):  # the longest: names may hold "/"
+        branch = name[len(remote) + 1 :]
+        if name.startswith(remote + "/") and branch:
+            target = f"refs/remotes/{remote}/{branch}"
+            covered = any(_maps(s, f"refs/heads/{branch}") == target for s in remotes[remote])
+            what = branch if covered else f"{branch}:{target}"
+            return f"fetch it first: `git fetch {remote} {what}`; {CHECKOUT_HINT}"
+    if _EXPRESSION.search(ref):
+        return f"the history may be too short: {CHECKOUT_HINT} (elsewhere `git fetch --unshallow`)"
+    remote = "origin" if "origin" in remotes else next(iter(remotes))
+    what = ref if _SHA.fullmatch(ref) else f"{ref}:{ref}"
+    return f"fetch it first: `git fetch {remote} {what}`; {CHECKOUT_HINT}"
 
 
 class ShallowCloneError(FatalError):
@@ -67,10 +115,23 @@ class History:
         try:
             return self.repo.commit(ref)
         except (git.BadName, ValueError, git.GitCommandError) as e:
-            raise UsageError(
-                f"--base {ref}: no such commit in this repository. Fetch it first "
-                f"(e.g. `git fetch origin {ref}`), with actions/checkout use fetch-depth: 0"
-            ) from e
+            remotes = {r.name: self._refspecs(r.name) for r in self.repo.remotes}
+            tracked = [f"{r}/{ref}" for r in remotes if self._exists(f"refs/remotes/{r}/{ref}")]
+            hint = fetch_hint(ref, remotes, tracked)
+            raise UsageError(f"--base {ref}: no such commit in this repository; {hint}") from e
+
+    def _refspecs(self, remote: str) -> list[str]:
+        try:
+            return self._git("config", "--get-all", f"remote.{remote}.fetch").split()
+        except git.GitCommandError:  # none configured
+            return []
+
+    def _exists(self, ref: str) -> bool:
+        try:
+            self.repo.commit(ref)
+        except (git.BadName, ValueError, git.GitCommandError):
+            return False
+        return True
 
     def last_changes(self, rev: str = "HEAD") -> dict[str, datetime.date]:
         """For each file under the ISMS root, the UTC date of the last commit (committer

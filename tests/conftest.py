@@ -1,11 +1,20 @@
-"""Shared test set-up: tests do not see the CI runner's own GitHub variables (on GitHub
-Actions they are set for the whole job), so results are the same everywhere."""
+"""Shared test set-up.
+
+- Tests do not see the CI runner's own GitHub variables (on GitHub Actions they are set
+  for the whole job), so results are the same everywhere.
+- `cli`: the in-process runner. `cli("rules")` calls checker.main.main(["rules"]) and
+  returns its exit code, stdout and stderr (captured with capsys).
+"""
 
 from __future__ import annotations
 
 import os
+from collections.abc import Callable
+from typing import NamedTuple
 
 import pytest
+
+from checker.main import main
 
 
 @pytest.fixture(autouse=True)
@@ -13,3 +22,23 @@ def _hermetic_environment(monkeypatch: pytest.MonkeyPatch) -> None:
     for name in list(os.environ):
         if name.startswith(("GITHUB_", "RUNNER_", "INPUT_")) or name == "NO_COLOR":
             monkeypatch.delenv(name)
+
+
+class Run(NamedTuple):
+    code: int
+    out: str
+    err: str
+
+
+Cli = Callable[..., Run]
+
+
+@pytest.fixture
+def cli(capsys: pytest.CaptureFixture[str]) -> Cli:
+    def run(*argv: str) -> Run:
+        capsys.readouterr()  # what earlier steps of the test printed is not this run's
+        code = main(list(argv))
+        out, err = capsys.readouterr()
+        return Run(code, out, err)
+
+    return run

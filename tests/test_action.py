@@ -1,7 +1,8 @@
 """The composite action run as the runner would: each step's `run:` in bash, with its
 `env:` expressions filled from the inputs, in a real repository with a base and a head
 commit, a pull_request event at $GITHUB_EVENT_PATH, and files for $GITHUB_OUTPUT and
-$GITHUB_STEP_SUMMARY."""
+$GITHUB_STEP_SUMMARY (slow: it installs the package). Then the check step itself in
+process, `checker.action.main(env)`: outputs, reports, inputs that cannot run."""
 
 from __future__ import annotations
 
@@ -15,6 +16,7 @@ from typing import Any
 import pytest
 import yaml
 
+from checker import action
 from tests.gitrepo import isms_repo
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -113,7 +115,7 @@ def test_action_on_a_pull_request(tmp_path: Path) -> None:
     assert json.loads(Path(out["json"]).read_text())["summary"]["error"] == 1
 
     commands = [line for line in check.stdout.splitlines() if line.startswith("::")]
-    assert commands[0].startswith("::error file=risks/r9.yaml,line=1,")
+    assert commands[0].startswith("::error file=risks/r9.yaml,line=5,")
     assert "title=RT-001 [R-9] (new)::risk level 12 (High) is above the appetite 8" in commands[0]
     assert any(c.startswith("::warning file=isms.yaml") and "GIT-003" in c for c in commands)
     assert not any(c.startswith("::error::injected") for c in commands)
@@ -136,3 +138,102 @@ def test_action_outside_pull_requests_and_new_only(tmp_path: Path) -> None:
     check = result["logs"][1]
     assert check.returncode == 0, check.stdout + check.stderr  # R-9 existed before the change
     assert result["outputs"]["new"] == "0" and result["outputs"]["errors"] == "1"
+
+
+# --- the step in process: checker.action.main(env) -----------------------------------------
+
+
+def _env(tmp: Path, **inputs: str) -> dict[str, str]:
+    """The environment the runner gives the step, with the action's default inputs."""
+    env = {
+        f"INPUT_{name.upper().replace('-', '_')}": str(spec.get("default", ""))
+        for name, spec in ACTION["inputs"].items()
+    }
+    env.update({f"INPUT_{k.upper()}": v for k, v in inputs.items()})
+    (tmp / "runner-temp").mkdir(exist_ok=True)
+    for name in ("output", "summary.md"):
+        (tmp / name).write_text("", encoding="utf-8")
+    env.update(
+        GITHUB_EVENT_NAME="push",
+        GITHUB_OUTPUT=str(tmp / "output"),
+        GITHUB_STEP_SUMMARY=str(tmp / "summary.md"),
+        RUNNER_TEMP=str(tmp / "runner-temp"),
+    )
+    return env
+
+
+def test_step_in_process_pr_mode(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    repo = isms_repo(tmp_path / "repo", date="2026-05-20")
+    base = repo.git("rev-parse", "HEAD").strip()
+    repo.write("risks/r9.yaml", UNTREATED)
+    repo.commit("add R-9", "2026-05-26")
+    monkeypatch.chdir(repo.path)
+    env = _env(tmp_path, today="2026-06-01", base=base, junit="out/junit.xml")
+    env.update(GITHUB_SERVER_URL="https://github.com", GITHUB_REPOSITORY="o/r", GITHUB_SHA="f00")
+
+    assert action.main(env) == 1
+    out = capsys.readouterr().out
+    assert out.startswith("::error file=risks/r9.yaml,line=5,")
+    assert out.splitlines()[-1].startswith("isms-check failed: 1 errors")
+    assert _outputs(tmp_path / "output") == {
+        "errors": "1", "warnings": "0", "new": "1", "junit": "out/junit.xml",
+        "sarif": "isms-check.sarif", "json": str(tmp_path / "runner-temp" / "isms-check.json"),
+    }  # fmt: skip
+    report = json.loads((tmp_path / "runner-temp" / "isms-check.json").read_text())
+    assert [(f["rule"], f["change"]) for f in report["findings"]] == [("RT-001", "new")]
+    assert (repo.path / "out" / "junit.xml").is_file()
+    assert (repo.path / "isms-check.sarif").is_file()
+    summary = (tmp_path / "summary.md").read_text(encoding="utf-8")
+    assert summary.startswith("## ❌ isms-check failed")
+    assert "](https://github.com/o/r/blob/f00/risks/r9.yaml#L5)" in summary
+
+
+def test_step_in_process_outside_pr_mode(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    repo = isms_repo(tmp_path / "repo", date="2026-05-20")
+    monkeypatch.chdir(repo.path)
+    env = _env(tmp_path, today="2026-06-01", **{"new_only": "true", "junit": "", "sarif": ""})
+    assert action.main(env) == 0  # new-only and policy-from (base) do not apply
+    assert _outputs(tmp_path / "output")["new"] == "0"
+    assert repo.git("status", "--porcelain") == ""  # no report files asked for, none written
+    assert "isms-check passed" in capsys.readouterr().out
+
+
+@pytest.mark.parametrize(
+    ("inputs", "message"),
+    [
+        ({"fail_on": "errors"}, "input fail-on: 'errors' is not one of error, warning, never"),
+        ({"policy_from": "main"}, "input policy-from: 'main' is not one of head, base"),
+        ({"today": "1.6.2026"}, "input today: '1.6.2026' is not a date"),
+        ({"junit": "a\nb=c"}, "input junit: a path cannot contain a line break"),
+        ({"path": "no-isms-here"}, "no isms.yaml found"),
+    ],
+)
+def test_step_that_cannot_run_says_so_as_an_annotation(
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+    capsys: pytest.CaptureFixture[str],
+    inputs: dict[str, str],
+    message: str,
+) -> None:
+    monkeypatch.chdir(tmp_path)
+    (tmp_path / "no-isms-here").mkdir()
+    assert action.main(_env(tmp_path, **inputs)) == 2
+    out, err = capsys.readouterr()
+    assert out.startswith("::error title=isms-check::") and message in out
+    assert out.count("\n") == 1  # one command line: the message's own breaks are escaped
+    assert message in err
+    assert (tmp_path / "output").read_text() == ""  # no outputs for a run that did not happen
+
+
+def test_pull_request_base_from_the_event(tmp_path: Path) -> None:
+    event = tmp_path / "event.json"
+    event.write_text(json.dumps({"pull_request": {"base": {"sha": "abc123"}}}), encoding="utf-8")
+    env = {"GITHUB_EVENT_NAME": "pull_request", "GITHUB_EVENT_PATH": str(event)}
+    assert action.pr_base(env) == "abc123"
+    assert action.pr_base({**env, "INPUT_BASE": " main "}) == "main"
+    assert action.pr_base({**env, "GITHUB_EVENT_NAME": "push"}) == ""
+    assert action.pr_base({**env, "GITHUB_EVENT_PATH": str(tmp_path / "missing")}) == ""

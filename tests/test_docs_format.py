@@ -12,7 +12,7 @@ from pathlib import Path
 import pytest
 import yaml
 
-from checker import cli
+from checker import main as cli
 from checker.policy import builtin_infos
 from checker.structure import STRUCTURAL_RULES
 

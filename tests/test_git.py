@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime
 import json
+import re
 import subprocess
 from pathlib import Path
 
@@ -11,8 +12,9 @@ import pytest
 from junitparser import JUnitXml
 
 from checker import engine
-from checker.cli import main
-from checker.history import History
+from checker.history import History, fetch_hint
+from checker.main import main
+from tests.conftest import Cli
 from tests.gitrepo import GitRepo, isms_repo
 
 TODAY = datetime.date(2026, 6, 1)
@@ -241,3 +243,92 @@ def test_second_schema_violation_on_one_entity_is_new(tmp_path: Path) -> None:
         ("ISMS-SCHEMA::R-1 at treatment", "new"),
     ]
     assert report.exit_code("error") == 1
+
+
+# --- the hint for a base that is not there (issue 7) -------------------------------------
+
+
+def _clone(origin: GitRepo, dest: Path, *options: str) -> GitRepo:
+    subprocess.run(["git", "clone", "-q", *options, f"file://{origin.path}", str(dest)], check=True)
+    clone = GitRepo.__new__(GitRepo)  # an existing repository: no `git init`
+    clone.path = dest
+    return clone
+
+
+def test_fetch_hint_names_remote_and_branch() -> None:
+    every = ["+refs/heads/*:refs/remotes/origin/*"]
+    remotes = {"origin": every, "upstream": ["+refs/heads/*:refs/remotes/upstream/*"]}
+    assert "`git fetch origin main`" in fetch_hint("origin/main", remotes)
+    assert "`git fetch upstream release/2.x`" in fetch_hint("upstream/release/2.x", remotes)
+    assert "`git fetch origin main`" in fetch_hint("refs/remotes/origin/main", remotes)
+    # a single-branch clone's refspec stores only its own branch: name the destination
+    single = {"origin": ["+refs/heads/main:refs/remotes/origin/main"]}
+    assert "`git fetch origin main`" in fetch_hint("origin/main", single)
+    assert "`git fetch origin dev:refs/remotes/origin/dev`" in fetch_hint("origin/dev", single)
+    sha = "0123456789abcdef0123456789abcdef01234567"
+    assert f"`git fetch origin {sha}`" in fetch_hint(sha, remotes)
+    assert "`git fetch origin v1.2:v1.2`" in fetch_hint("v1.2", remotes)
+    assert "`git fetch upstream v1.2:v1.2`" in fetch_hint("v1.2", {"upstream": []})
+    expression = fetch_hint("HEAD~40", remotes)  # no name to fetch: more history
+    assert "git fetch origin" not in expression
+    assert "fetch-depth: 0" in expression and "`git fetch --unshallow`" in expression
+    assert fetch_hint("main", remotes, ["origin/main"]) == "did you mean --base origin/main?"
+    assert "no remote" in fetch_hint("origin/main", {})
+    for ref in ("origin/main", "origin/dev", sha, "v1.2"):
+        assert "fetch-depth: 0" in fetch_hint(ref, single)
+
+
+def test_unknown_base_hint_is_the_fetch_that_works(tmp_path: Path, cli: Cli) -> None:
+    origin = isms_repo(tmp_path / "origin", date="2026-05-20")
+    origin.git("checkout", "-q", "-b", "feature")
+    origin.write("risks/r9.yaml", UNTREATED)
+    origin.commit("R-9", "2026-05-26")
+    origin.git("checkout", "-q", "main")
+    origin.git("checkout", "-q", "-b", "other")
+    origin.git("checkout", "-q", "main")
+    args = ["--today", "2026-06-01"]
+
+    def hint(clone: GitRepo, ref: str) -> str:
+        code, _, err = cli("check", str(clone.path), *args, "--base", ref)
+        assert code == 2 and f"--base {ref}: no such commit in this repository" in err
+        assert "fetch-depth: 0" in err or "did you mean" in err
+        command = re.search(r"`(git fetch [^`]*)`", err)
+        return command.group(1) if command else err
+
+    # a full clone tracks every branch: `git fetch origin feature` is enough
+    full = _clone(origin, tmp_path / "full")
+    full.git("update-ref", "-d", "refs/remotes/origin/feature")  # as if created after the clone
+    assert hint(full, "origin/feature") == "git fetch origin feature"
+    full.git(*hint(full, "origin/feature").split()[1:])  # what the hint says, verbatim
+    assert cli("check", str(full.path), *args, "--base", "origin/feature").code == 0
+
+    # a single-branch clone does not: the hint names where to store the branch
+    single = _clone(origin, tmp_path / "single", "--single-branch", "--branch", "main")
+    command = hint(single, "origin/feature")
+    assert command == "git fetch origin feature:refs/remotes/origin/feature"
+    single.git(*command.split()[1:])
+    assert cli("check", str(single.path), *args, "--base", "origin/feature").code == 0
+
+    # a name the clone has as a remote-tracking branch; a name it does not have at all
+    assert "did you mean --base origin/other?" in hint(full, "other")
+    command = hint(single, "other")
+    assert command == "git fetch origin other:other"
+    single.git(*command.split()[1:])
+    assert cli("check", str(single.path), *args, "--base", "other").code == 0
+
+
+def test_shallow_clone_hint_is_the_fetch_that_works(tmp_path: Path, cli: Cli) -> None:
+    origin = isms_repo(tmp_path / "origin", date="2026-05-20")
+    origin.write("notes.md", "x\n")
+    base = origin.commit("second", "2026-05-21")
+    origin.write("risks/r9.yaml", UNTREATED)
+    origin.commit("R-9", "2026-05-26")
+    clone = _clone(origin, tmp_path / "clone", "--depth", "1")
+    args = ["check", str(clone.path), "--today", "2026-06-01", "--base", "origin/main~1"]
+    code, _, err = cli(*args)
+    assert code == 2 and "shallow clone" in err
+    assert "fetch-depth: 0" in err and "`git fetch --unshallow`" in err
+    clone.git("fetch", "-q", "--unshallow")  # what the hint says
+    code, out, _ = cli(*args)
+    assert code == 1 and "RT-001 [R-9]" in out and "(new)" in out
+    assert clone.git("rev-parse", "origin/main~1").strip() == base

@@ -5,8 +5,8 @@ from __future__ import annotations
 import pytest
 import yaml
 
-from checker import cli
 from checker.findings import RuleInfo
+from checker.main import main
 from checker.policy import builtin_infos
 
 INFOS = builtin_infos()
@@ -45,7 +45,7 @@ def test_example_parses_as_yaml(info: RuleInfo) -> None:
 
 @pytest.mark.parametrize("info", INFOS, ids=_ids)
 def test_explain_shows_the_example(info: RuleInfo, capsys: pytest.CaptureFixture[str]) -> None:
-    code = cli.main(["explain", info.id])
+    code = main(["explain", info.id])
     out, err = capsys.readouterr()
     assert code == 0, err
     lines = out.splitlines()

@@ -15,11 +15,17 @@ per severity (new findings first in PR mode, then those that fail the build) and
 one `::notice::` that says how many of each it left out; to keep that notice visible,
 info findings get 9 places when it is written. A last plain line (not a command) gives
 the summary counts for the log.
+
+`step_summary` is the Markdown summary (markdown.py) for $GITHUB_STEP_SUMMARY; the
+command appends it, with `options.link_base` pointing at the commit on GitHub, since
+relative links do not resolve on a run's summary page.
 """
 
 from __future__ import annotations
 
 from checker.findings import Outcome, Report, Result, Severity
+from checker.reporters import markdown
+from checker.reporters.options import RenderOptions
 
 LIMIT = 10  # annotations per kind GitHub shows for one step
 _COMMANDS = {Severity.ERROR: "error", Severity.WARNING: "warning", Severity.INFO: "notice"}
@@ -90,7 +96,8 @@ def left_out_notice(left_out: dict[str, int]) -> str | None:
     )
 
 
-def render(report: Report, fail_on: str, color: bool = False) -> str:
+def render(report: Report, options: RenderOptions) -> str:
+    fail_on = options.fail_on
     chosen, left_out = _select(report, fail_on)
     lines = [annotation(r) for r in chosen]
     notice = left_out_notice(left_out)
@@ -98,3 +105,8 @@ def render(report: Report, fail_on: str, color: bool = False) -> str:
         lines.append(notice)
     lines.append(f"isms-check {report.summary_line(fail_on)}")
     return "\n".join(lines) + "\n"
+
+
+def step_summary(report: Report, options: RenderOptions) -> str:
+    """The job summary that goes with the annotations: every finding, in Markdown."""
+    return markdown.render(report, options)

@@ -6,6 +6,7 @@ import json
 from typing import Any
 
 from checker.findings import Report, Result
+from checker.reporters.options import RenderOptions
 
 
 def finding(r: Result) -> dict[str, Any]:
@@ -24,7 +25,8 @@ def finding(r: Result) -> dict[str, Any]:
     }
 
 
-def render(report: Report, fail_on: str, color: bool = False) -> str:
+def render(report: Report, options: RenderOptions) -> str:
+    """The document does not depend on the options: the same run gives the same JSON."""
     document = {
         "schema_version": 1,
         "tool": {"name": "isms-check", "version": report.tool_version},

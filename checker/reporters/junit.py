@@ -12,6 +12,7 @@ from __future__ import annotations
 from junit_xml import TestCase, TestSuite, to_xml_report_string
 
 from checker.findings import Outcome, Report, Result
+from checker.reporters.options import RenderOptions
 
 
 def _case(report: Report, r: Result, fail_on: str) -> TestCase:
@@ -42,7 +43,8 @@ def _case(report: Report, r: Result, fail_on: str) -> TestCase:
     return case
 
 
-def render(report: Report, fail_on: str, color: bool = False) -> str:
+def render(report: Report, options: RenderOptions) -> str:
+    fail_on = options.fail_on
     by_rule: dict[str, list[Result]] = {i.id: [] for i in report.rules}
     for r in report.results:
         by_rule.setdefault(r.rule, []).append(r)

@@ -4,7 +4,9 @@ A heading with the verdict, a table of counts, the checker's notices, then table
 PR mode the findings the change introduces come first (any severity), then evaluation
 errors, then one table per severity (in PR mode: the existing findings), the waived
 findings with their waiver's reason, approver and expiry, and in PR mode what the
-change resolved. Each location links to `FILE#LLINE` (relative to the repository root).
+change resolved. Each location links to `FILE#LLINE`, relative to the repository root, or
+under `options.link_base` (a blob URL prefix such as https://github.com/O/R/blob/SHA/) where
+relative links do not resolve, as on a run's summary page.
 
 Everything from the ISMS files is escaped for a table cell and for HTML: `&`, `<`, `>`,
 `|`, backticks, `[`, `]`, `@` and backslashes become entities or escapes, line breaks become
@@ -22,6 +24,7 @@ from collections.abc import Sequence
 from urllib.parse import quote
 
 from checker.findings import Outcome, Report, Result, Severity
+from checker.reporters.options import RenderOptions
 
 MAX_ROWS = 100
 MAX_CELL = 300
@@ -116,9 +119,8 @@ def _by_rank(results: Sequence[Result]) -> list[Result]:
     return sorted(results, key=lambda r: -r.severity.rank)
 
 
-def render(report: Report, fail_on: str, color: bool = False, link_base: str = "") -> str:
-    """The summary; `link_base` (e.g. https://github.com/O/R/blob/SHA/) makes the
-    location links absolute, for places where relative ones do not resolve."""
+def render(report: Report, options: RenderOptions) -> str:
+    fail_on, link_base = options.fail_on, options.link_base
     c = report.summary()
     findings = report.findings
     pr_mode = report.pr_mode or any(r.change is not None for r in findings)

@@ -28,6 +28,7 @@ from typing import Any
 from urllib.parse import quote
 
 from checker.findings import Outcome, Report, Result, RuleInfo, Severity
+from checker.reporters.options import RenderOptions
 
 SCHEMA_URI = "https://json.schemastore.org/sarif-2.1.0.json"
 INFORMATION_URI = "https://isms-check.dev/"
@@ -190,5 +191,5 @@ def document(report: Report, fail_on: str) -> dict[str, Any]:
     return {"$schema": SCHEMA_URI, "version": "2.1.0", "runs": [run]}
 
 
-def render(report: Report, fail_on: str, color: bool = False) -> str:
-    return json.dumps(document(report, fail_on), indent=2, ensure_ascii=False) + "\n"
+def render(report: Report, options: RenderOptions) -> str:
+    return json.dumps(document(report, options.fail_on), indent=2, ensure_ascii=False) + "\n"

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from checker.findings import Outcome, Report, Result
+from checker.reporters.options import RenderOptions
 
 _COLORS = {"error": "\033[31m", "warning": "\033[33m", "info": "\033[36m"}
 _RESET = "\033[0m"
@@ -30,7 +31,8 @@ def line(r: Result, color: bool = False) -> str:
     return text
 
 
-def render(report: Report, fail_on: str, color: bool = False) -> str:
+def render(report: Report, options: RenderOptions) -> str:
+    color = options.color
     out: list[str] = []
     open_ = [r for r in report.findings if r.outcome is not Outcome.WAIVED]
     waived = [r for r in report.findings if r.outcome is Outcome.WAIVED]
@@ -40,5 +42,5 @@ def render(report: Report, fail_on: str, color: bool = False) -> str:
             out += [""] * bool(out) + [title] + [line(r, color) for r in rows]
     if out:
         out.append("")
-    out.append(report.summary_line(fail_on))
+    out.append(report.summary_line(options.fail_on))
     return "\n".join(out) + "\n"

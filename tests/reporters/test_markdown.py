@@ -12,12 +12,12 @@ from pathlib import Path
 import pytest
 from markdown_it import MarkdownIt
 
-from checker.cli import main
 from checker.findings import Report
-from checker.reporters import markdown
+from checker.reporters import RenderOptions, markdown
+from tests.conftest import Cli
 from tests.report_samples import ERR, WARN, hostile, pr_report, report, result
 
-ROOT = Path(__file__).resolve().parents[1]
+ROOT = Path(__file__).resolve().parents[2]
 
 EXPECTED = """\
 ## ❌ isms-check failed
@@ -64,11 +64,11 @@ _7 checks of 6 rules, judged as of 2026-11-27, failing on error._
 
 
 def test_exact_output() -> None:
-    assert markdown.render(report(), "error") == EXPECTED
+    assert markdown.render(report(), RenderOptions()) == EXPECTED
 
 
 def test_passing_run() -> None:
-    text = markdown.render(report(results=(), notices=()), "error")
+    text = markdown.render(report(results=(), notices=()), RenderOptions())
     assert text == (
         "## ✅ isms-check passed\n\n"
         "| Errors | Warnings | Info | Waived | Evaluation errors |\n"
@@ -79,8 +79,9 @@ def test_passing_run() -> None:
     )
     # fail-on decides the verdict: warnings alone pass under --fail-on error
     only_warning = report(results=(result("ST-004", WARN, "control", "A.5.1", ("c.yaml", 1, 1)),))
-    assert markdown.render(only_warning, "error").startswith("## ✅ isms-check passed")
-    assert markdown.render(only_warning, "warning").startswith("## ❌ isms-check failed")
+    assert markdown.render(only_warning, RenderOptions()).startswith("## ✅ isms-check passed")
+    warning = RenderOptions(fail_on="warning")
+    assert markdown.render(only_warning, warning).startswith("## ❌ isms-check failed")
 
 
 def _headings(text: str) -> list[str]:
@@ -88,7 +89,7 @@ def _headings(text: str) -> list[str]:
 
 
 def test_pr_mode_new_findings_first() -> None:
-    text = markdown.render(pr_report(), "error")
+    text = markdown.render(pr_report(), RenderOptions())
     assert _headings(text) == [
         "### New in this change (2)",
         "### Existing errors (1)",
@@ -103,7 +104,7 @@ def test_pr_mode_new_findings_first() -> None:
     assert "| error | RT-002 | R-001 |" in new_table
     assert "| warning | ORG-900 | R-003 |" in new_table
     assert "evaluation error (the rule could not be judged)" in new_table
-    new_only = markdown.render(dataclasses.replace(pr_report(), new_only=True), "error")
+    new_only = markdown.render(dataclasses.replace(pr_report(), new_only=True), RenderOptions())
     assert "only new findings fail the build" in new_only
 
 
@@ -168,7 +169,7 @@ HOSTILE = (
 
 @pytest.mark.parametrize("text", HOSTILE, ids=range(len(HOSTILE)))
 def test_hostile_text_keeps_tables_whole_and_no_html(text: str) -> None:
-    source = markdown.render(hostile(text), "error")
+    source = markdown.render(hostile(text), RenderOptions())
     html = MarkdownIt("commonmark").enable("table").render(source)
     parsed = _Cells()
     parsed.feed(html)
@@ -194,21 +195,20 @@ def test_row_cap_says_how_many_more() -> None:
     results = tuple(
         result("RT-002", ERR, "risk", f"R-{n:03}", (f"r{n:03}.yaml", 1, None)) for n in range(130)
     )
-    text = markdown.render(report(results=Report.ordered(results), notices=()), "error")
+    text = markdown.render(report(results=Report.ordered(results), notices=()), RenderOptions())
     rows = [line for line in text.splitlines() if line.startswith("| RT-002 |")]
     assert len(rows) == markdown.MAX_ROWS
     assert "_… and 30 more; the text, JSON or SARIF report lists every finding._" in text
     assert "### Errors (130)" in text
 
 
-def test_cli_markdown_file_and_stdout(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+def test_cli_markdown_file_and_stdout(tmp_path: Path, cli: Cli) -> None:
     out = tmp_path / "summary.md"
-    code = main(
-        [str(ROOT / "examples"), "--today", "2026-11-27", "--format", "markdown",
-         "--markdown", str(out)]
+    code, stdout, _ = cli(
+        str(ROOT / "examples"), "--today", "2026-11-27", "--format", "markdown",
+        "--markdown", str(out),
     )  # fmt: skip
     assert code == 0
-    stdout = capsys.readouterr().out
     assert stdout == out.read_text(encoding="utf-8")
     assert stdout.startswith("## ✅ isms-check passed\n")
     # links are relative to the git work tree holding the ISMS (this repository)

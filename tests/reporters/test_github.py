@@ -16,12 +16,11 @@ from pathlib import Path
 import pytest
 from markdown_it import MarkdownIt
 
-from checker.cli import main
 from checker.findings import Outcome, Report, Severity
-from checker.reporters import github
+from checker.reporters import RenderOptions, github
 from tests.report_samples import ERR, INFO, WARN, pr_report, report, result
 
-ROOT = Path(__file__).resolve().parents[1]
+ROOT = Path(__file__).resolve().parents[2]
 
 # --- the runner's side -------------------------------------------------------------------
 
@@ -87,7 +86,7 @@ SUMMARY = (
 
 
 def test_exact_output() -> None:
-    assert github.render(report(), "error").splitlines() == [
+    assert github.render(report(), RenderOptions()).splitlines() == [
         "::error file=isms/risks/broken.yaml,line=4,col=7,title=ISMS-PARSE [-]::"
         "mapping values are not allowed here",
         "::error file=isms/risks/ransomware.yaml,line=2,title=RT-002 [R-001]::"
@@ -104,7 +103,7 @@ def test_exact_output() -> None:
 
 
 def test_pr_mode_puts_new_findings_first_and_marks_them() -> None:
-    lines = github.render(pr_report(), "error").splitlines()
+    lines = github.render(pr_report(), RenderOptions()).splitlines()
     assert [ln.split("title=")[1].split("::")[0] for ln in lines[:3]] == [
         "RT-002 [R-001] (new)",
         "ORG-900 [R-003] (new)",
@@ -114,14 +113,14 @@ def test_pr_mode_puts_new_findings_first_and_marks_them() -> None:
 
 
 def test_waived_findings_and_passes_are_not_annotated() -> None:
-    commands = runner_commands(github.render(report(), "error"))
+    commands = runner_commands(github.render(report(), RenderOptions()))
     titles = [props["title"] for _, props, _ in commands]
     assert not any("SOA-006" in t for t in titles)
     assert len(commands) == len([r for r in report().findings if r.outcome is not Outcome.WAIVED])
 
 
 def test_clean_report_writes_only_the_summary_line() -> None:
-    assert github.render(report(results=()), "error") == (
+    assert github.render(report(results=()), RenderOptions()) == (
         "isms-check passed: 0 errors, 0 warnings, 0 info, 0 waived, 0 evaluation errors "
         "(0 checks of 6 rules, today 2026-11-27)\n"
     )
@@ -159,7 +158,7 @@ def test_hostile_text_round_trips_and_injects_nothing(text: str) -> None:
         result("ORG-INFO", INFO, "risk", "R-2", (f"risks/,{text}:.yaml", 5, 2), message=text),
     ]  # fmt: skip
     r = dataclasses.replace(r, results=Report.ordered([*r.results, *hostile]))
-    output = github.render(r, "error")
+    output = github.render(r, RenderOptions())
     commands = runner_commands(output)
     annotated = [x for x in r.findings if x.outcome is not Outcome.WAIVED]
     assert len(commands) == len(annotated)
@@ -193,7 +192,7 @@ def _kinds(output: str) -> dict[str, int]:
 
 
 def test_at_most_ten_per_severity_then_one_notice() -> None:
-    output = github.render(_many(25, 12, 3), "error")
+    output = github.render(_many(25, 12, 3), RenderOptions())
     assert _kinds(output) == {"error": 10, "warning": 10, "notice": 3}
     notices = [c for c in runner_commands(output) if not c[1]]
     assert notices == [
@@ -209,11 +208,11 @@ def test_at_most_ten_per_severity_then_one_notice() -> None:
 
 
 def test_info_keeps_a_place_for_the_notice() -> None:
-    output = github.render(_many(0, 0, 12), "error")
+    output = github.render(_many(0, 0, 12), RenderOptions())
     assert _kinds(output) == {"error": 0, "warning": 0, "notice": 9}
     assert "3 info not annotated" in output
     # with no overflow there is no notice, and all ten info findings are shown
-    output = github.render(_many(10, 10, 10), "error")
+    output = github.render(_many(10, 10, 10), RenderOptions())
     assert _kinds(output) == {"error": 10, "warning": 10, "notice": 10}
     assert "not annotated" not in output
 
@@ -224,7 +223,7 @@ def test_new_findings_are_annotated_before_existing_ones() -> None:
     results = tuple(
         dataclasses.replace(x, change="new" if x is last else "existing") for x in r.results
     )
-    output = github.render(dataclasses.replace(r, results=results, pr_mode=True), "error")
+    output = github.render(dataclasses.replace(r, results=results, pr_mode=True), RenderOptions())
     lines = output.splitlines()
     assert lines[0].startswith("::error file=risks/r011.yaml,line=1,title=RT-002 [R-011] (new)::")
     assert _kinds(output)["error"] == 10
@@ -358,53 +357,3 @@ def test_hostile_isms_injects_no_workflow_command(tmp_path: Path) -> None:
     html = MarkdownIt("commonmark").enable("table").render(summary)
     assert "<script" not in html
     assert "&lt;script&gt;alert(1)&lt;/script&gt; \\| &#96;x&#96;" in summary
-
-
-# --- the step summary hook in the CLI -----------------------------------------------------
-
-
-def test_step_summary_appended_only_for_github_format(
-    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
-) -> None:
-    target = tmp_path / "step-summary.md"
-    target.write_text("# earlier step\n", encoding="utf-8")
-    monkeypatch.setenv("GITHUB_STEP_SUMMARY", str(target))
-    args = [str(ROOT / "examples"), "--today", "2026-11-27"]
-
-    assert main([*args, "--format", "text"]) == 0
-    assert target.read_text(encoding="utf-8") == "# earlier step\n"
-
-    assert main([*args, "--format", "github"]) == 0
-    out = capsys.readouterr().out
-    assert out.endswith("1 waived, 0 evaluation errors (" + out.split("(")[-1])
-    first = target.read_text(encoding="utf-8")
-    assert first.startswith("# earlier step\n\n## ✅ isms-check passed\n")
-    assert "### Waived (1)" in first
-
-    assert main([*args, "--format", "github"]) == 0  # a second run appends again
-    assert target.read_text(encoding="utf-8").count("## ✅ isms-check passed") == 2
-
-
-def test_no_step_summary_variable_no_file(
-    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
-) -> None:
-    monkeypatch.delenv("GITHUB_STEP_SUMMARY", raising=False)
-    monkeypatch.chdir(tmp_path)
-    assert main([str(ROOT / "examples"), "--today", "2026-11-27", "--format", "github"]) == 0
-    assert list(tmp_path.iterdir()) == []
-    assert capsys.readouterr().out.startswith("isms-check passed")
-
-
-def test_step_summary_links_point_at_the_commit_on_github(
-    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
-) -> None:
-    target = tmp_path / "step-summary.md"
-    monkeypatch.setenv("GITHUB_STEP_SUMMARY", str(target))
-    monkeypatch.setenv("GITHUB_SERVER_URL", "https://github.com")
-    monkeypatch.setenv("GITHUB_REPOSITORY", "acme/isms")
-    monkeypatch.setenv("GITHUB_SHA", "0123abc")
-    assert main([str(ROOT / "examples"), "--today", "2026-11-27", "--format", "github"]) == 0
-    capsys.readouterr()
-    summary = target.read_text(encoding="utf-8")
-    link = "(https://github.com/acme/isms/blob/0123abc/examples/controls/physical.yaml#L41)"
-    assert link in summary

@@ -13,13 +13,13 @@ from typing import Any
 import jsonschema
 import pytest
 
-from checker.cli import main
 from checker.findings import Location, Report
-from checker.reporters import sarif
+from checker.reporters import RenderOptions, sarif
+from tests.conftest import Cli
 from tests.report_samples import ERR, RULES, hostile, pr_report, report, result
 
-ROOT = Path(__file__).resolve().parents[1]
-SCHEMA = json.loads((Path(__file__).parent / "data" / "sarif-schema-2.1.0.json").read_text())
+ROOT = Path(__file__).resolve().parents[2]
+SCHEMA = json.loads((ROOT / "tests" / "data" / "sarif-schema-2.1.0.json").read_text())
 
 
 def validate(document: dict[str, Any]) -> None:
@@ -35,7 +35,7 @@ def validate(document: dict[str, Any]) -> None:
 
 
 def render(r: Report, fail_on: str = "error") -> dict[str, Any]:
-    text = sarif.render(r, fail_on)
+    text = sarif.render(r, RenderOptions(fail_on=fail_on))
     document: dict[str, Any] = json.loads(text)
     return document
 
@@ -245,7 +245,7 @@ def test_notices_become_tool_notifications() -> None:
 
 
 def test_deterministic_and_free_of_timestamps() -> None:
-    first, second = sarif.render(report(), "error"), sarif.render(report(), "error")
+    first, second = sarif.render(report(), RenderOptions()), sarif.render(report(), RenderOptions())
     assert first == second
     assert "Time" not in first  # no startTimeUtc / endTimeUtc
     assert '"today": "2026-11-27"' in first
@@ -258,15 +258,12 @@ def test_unknown_rule_of_a_finding_still_gets_an_entry() -> None:
     assert document["runs"][0]["tool"]["driver"]["rules"][0]["id"] == "X-1"
 
 
-def test_cli_writes_sarif_to_stdout_and_file(
-    tmp_path: Path, capsys: pytest.CaptureFixture[str]
-) -> None:
+def test_cli_writes_sarif_to_stdout_and_file(tmp_path: Path, cli: Cli) -> None:
     out = tmp_path / "reports" / "isms.sarif"
-    code = main(
-        [str(ROOT / "examples"), "--today", "2026-11-27", "--format", "sarif", "--sarif", str(out)]
+    code, stdout, _ = cli(
+        str(ROOT / "examples"), "--today", "2026-11-27", "--format", "sarif", "--sarif", str(out)
     )
     assert code == 0
-    stdout = capsys.readouterr().out
     assert stdout == out.read_text(encoding="utf-8")
     document = json.loads(stdout)
     validate(document)
