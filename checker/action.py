@@ -25,6 +25,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from checker import engine
+from checker.cache import default_dir
 from checker.errors import FatalError, UsageError
 from checker.findings import FAIL_ON_CHOICES, Report
 from checker.main import guard
@@ -110,6 +111,7 @@ def plan(inputs: Inputs, env: Mapping[str, str]) -> tuple[engine.Options, Output
         base=inputs.base or None,
         new_only=inputs.new_only and pr_mode,
         policy_from=inputs.policy_from if pr_mode else "head",
+        cache_dir=default_dir(),
     )
     files = [("json", json_path(env))]
     for name, value in (("junit", inputs.junit), ("sarif", inputs.sarif)):

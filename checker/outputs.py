@@ -20,6 +20,7 @@ import tempfile
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import TextIO
 
 from checker.errors import UsageError
 from checker.findings import Report
@@ -44,6 +45,26 @@ class Outputs:
         unknown = [name for name in names if name not in REPORTERS]
         if unknown:
             raise ValueError(f"unknown report formats: {', '.join(unknown)}")
+
+
+class ProgressLine:
+    """Progress on a terminal's stderr: one line, rewritten at each step and cleared at
+    the end, so that it never mixes with the report on stdout or stays on the screen."""
+
+    def __init__(self, stream: TextIO) -> None:
+        self.stream = stream
+        self.shown = False
+
+    def __call__(self, text: str) -> None:
+        self.stream.write(f"\r\x1b[Kisms-check: {text}...")
+        self.stream.flush()
+        self.shown = True
+
+    def clear(self) -> None:
+        if self.shown:
+            self.stream.write("\r\x1b[K")
+            self.stream.flush()
+            self.shown = False
 
 
 def github_link_base(env: Mapping[str, str]) -> str:

@@ -2,6 +2,7 @@
 
 - Tests do not see the CI runner's own GitHub variables (on GitHub Actions they are set
   for the whole job), so results are the same everywhere.
+- The cache across runs lives in one folder per test session, never in the user's.
 - `cli`: the in-process runner. `cli("rules")` calls checker.main.main(["rules"]) and
   returns its exit code, stdout and stderr (captured with capsys).
 """
@@ -17,11 +18,17 @@ import pytest
 from checker.main import main
 
 
+@pytest.fixture(scope="session")
+def _cache_dir(tmp_path_factory: pytest.TempPathFactory) -> str:
+    return str(tmp_path_factory.mktemp("isms-check-cache"))
+
+
 @pytest.fixture(autouse=True)
-def _hermetic_environment(monkeypatch: pytest.MonkeyPatch) -> None:
+def _hermetic_environment(monkeypatch: pytest.MonkeyPatch, _cache_dir: str) -> None:
     for name in list(os.environ):
         if name.startswith(("GITHUB_", "RUNNER_", "INPUT_")) or name == "NO_COLOR":
             monkeypatch.delenv(name)
+    monkeypatch.setenv("ISMS_CHECK_CACHE_DIR", _cache_dir)
 
 
 class Run(NamedTuple):

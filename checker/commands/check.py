@@ -16,10 +16,17 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from checker import engine
+from checker.cache import default_dir
 from checker.commands import Command
 from checker.errors import UsageError
 from checker.findings import FAIL_ON_CHOICES
-from checker.outputs import Outputs, emit, github_link_base, step_summary_file
+from checker.outputs import (
+    Outputs,
+    ProgressLine,
+    emit,
+    github_link_base,
+    step_summary_file,
+)
 from checker.reporters import FILE_FORMATS, REPORTERS, RenderOptions
 
 
@@ -84,6 +91,11 @@ def configure(parser: argparse.ArgumentParser) -> None:
     parser.add_argument(
         "--allow-shallow", action="store_true", help="run in a shallow clone, skipping GIT-* rules"
     )
+    parser.add_argument(
+        "--no-cache", action="store_true",
+        help="do not use or update the cache of checked files and compiled rules "
+        "(kept in the user cache folder, never in the repository)",
+    )  # fmt: skip
 
 
 def parse(
@@ -104,6 +116,8 @@ def parse(
         new_only=args.new_only,
         policy_from=args.policy_from,
         allow_shallow=args.allow_shallow,
+        cache_dir=None if args.no_cache else default_dir(),
+        progress=ProgressLine(sys.stderr) if sys.stderr.isatty() else None,
     )
     outputs = Outputs(
         stdout=args.format,
@@ -116,7 +130,11 @@ def parse(
 
 
 def execute(options: CheckOptions) -> int:
-    report = engine.run(options.run)
+    try:
+        report = engine.run(options.run)
+    finally:
+        if isinstance(options.run.progress, ProgressLine):
+            options.run.progress.clear()
     emit(report, options.outputs)
     return report.exit_code(options.outputs.render.fail_on)
 
