@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import dataclasses
 import datetime
+from typing import Any
 
 from checker.findings import Location, Outcome, Report, Result, RuleInfo, Severity, Waiver
 
@@ -70,7 +71,7 @@ def result(
     where: tuple[str, int, int | None],
     outcome: Outcome = Outcome.FAIL,
     message: str = "",
-    **extra: object,
+    **extra: Any,
 ) -> Result:
     return Result(
         rule=rule,
@@ -105,7 +106,7 @@ RESULTS = (
 )  # fmt: skip
 
 
-def report(**changes: object) -> Report:
+def report(**changes: Any) -> Report:
     base = Report(
         today=TODAY,
         tool_version="1.2.3",

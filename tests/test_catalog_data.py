@@ -1,7 +1,10 @@
 """Sanity checks for the built-in ISO/IEC 27001:2022 Annex A catalog data file."""
 
+from __future__ import annotations
+
 from collections import Counter
 from pathlib import Path
+from typing import Any
 
 import pytest
 import yaml
@@ -10,29 +13,29 @@ CATALOG = Path(__file__).resolve().parents[1] / "checker" / "catalogs" / "iso270
 
 
 @pytest.fixture(scope="module")
-def catalog():
+def catalog() -> Any:
     with CATALOG.open(encoding="utf-8") as fh:
         return yaml.safe_load(fh)
 
 
-def test_header(catalog):
+def test_header(catalog: Any) -> None:
     assert catalog["id"] == "iso27001:2022"
     assert catalog["title"] == "ISO/IEC 27001:2022 Annex A"
     assert catalog["themes"] == ["Organizational", "People", "Physical", "Technological"]
 
 
-def test_93_unique_ids(catalog):
+def test_93_unique_ids(catalog: Any) -> None:
     ids = [c["id"] for c in catalog["controls"]]
     assert len(ids) == 93
     assert len(set(ids)) == 93
 
 
-def test_theme_counts(catalog):
+def test_theme_counts(catalog: Any) -> None:
     counts = Counter(c["theme"] for c in catalog["controls"])
     assert counts == {"Organizational": 37, "People": 8, "Physical": 14, "Technological": 34}
 
 
-def test_ids_in_order_and_match_theme(catalog):
+def test_ids_in_order_and_match_theme(catalog: Any) -> None:
     expected = (
         [(f"A.5.{n}", "Organizational") for n in range(1, 38)]
         + [(f"A.6.{n}", "People") for n in range(1, 9)]
@@ -42,7 +45,7 @@ def test_ids_in_order_and_match_theme(catalog):
     assert [(c["id"], c["theme"]) for c in catalog["controls"]] == expected
 
 
-def test_titles_non_empty_strings(catalog):
+def test_titles_non_empty_strings(catalog: Any) -> None:
     for c in catalog["controls"]:
         assert set(c) == {"id", "title", "theme"}, c
         assert isinstance(c["title"], str) and c["title"].strip(), c
@@ -66,6 +69,6 @@ def test_titles_non_empty_strings(catalog):
         ("A.8.34", "Protection of information systems during audit testing"),
     ],
 )
-def test_spot_titles(catalog, cid, title):
+def test_spot_titles(catalog: Any, cid: str, title: str) -> None:
     by_id = {c["id"]: c["title"] for c in catalog["controls"]}
     assert by_id[cid] == title

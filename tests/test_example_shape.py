@@ -1,7 +1,10 @@
 """Shape checks for the example ISMS in examples/ (the real checker runs over it elsewhere)."""
 
+from __future__ import annotations
+
 import re
 from pathlib import Path
+from typing import Any
 
 import pytest
 import yaml
@@ -12,12 +15,12 @@ CATALOG = ROOT / "checker" / "catalogs" / "iso27001-2022.yaml"
 KINDS = ("risks", "controls", "plans")
 
 
-def _load(path):
+def _load(path: Path) -> Any:
     with path.open(encoding="utf-8") as fh:
         return yaml.safe_load(fh)
 
 
-def _entities(kind):
+def _entities(kind: str) -> list[tuple[Path, dict[str, Any]]]:
     """(file, entity) pairs of one kind; a file holds one mapping or a list of mappings."""
     out = []
     for path in sorted((EXAMPLE / kind).rglob("*")):
@@ -30,7 +33,7 @@ def _entities(kind):
     return out
 
 
-def test_isms_yaml_at_example_root():
+def test_isms_yaml_at_example_root() -> None:
     isms = _load(EXAMPLE / "isms.yaml")
     assert isms["version"] == 1
     assert isms["catalog"] == "iso27001:2022"
@@ -41,20 +44,20 @@ def test_isms_yaml_at_example_root():
     sorted(p for p in EXAMPLE.rglob("*") if p.suffix in (".yaml", ".yml")),
     ids=lambda p: str(p.relative_to(EXAMPLE)),
 )
-def test_every_yaml_file_loads(path):
+def test_every_yaml_file_loads(path: Path) -> None:
     doc = _load(path)
     assert isinstance(doc, (dict, list)), path
 
 
 @pytest.mark.parametrize("kind", KINDS)
-def test_ids_unique_per_kind(kind):
+def test_ids_unique_per_kind(kind: str) -> None:
     ids = [e["id"] for _, e in _entities(kind)]
     assert ids, f"no {kind} found"
     dups = sorted({i for i in ids if ids.count(i) > 1})
     assert not dups, f"duplicate {kind} ids: {dups}"
 
 
-def test_soa_covers_catalog():
+def test_soa_covers_catalog() -> None:
     catalog_ids = [c["id"] for c in _load(CATALOG)["controls"]]
     assert len(catalog_ids) == 93
     soa = {e["id"]: e for _, e in _entities("controls")}
@@ -64,7 +67,7 @@ def test_soa_covers_catalog():
     assert not extra, f"SoA ids neither in the catalog nor custom: {extra}"
 
 
-def test_evidence_paths_exist():
+def test_evidence_paths_exist() -> None:
     missing = []
     for path, control in _entities("controls"):
         for item in control.get("evidence") or []:
@@ -75,7 +78,7 @@ def test_evidence_paths_exist():
     assert not missing, "evidence paths that do not exist:\n" + "\n".join(missing)
 
 
-def test_links_name_known_ids():
+def test_links_name_known_ids() -> None:
     risks = {e["id"] for _, e in _entities("risks")}
     controls = {e["id"] for _, e in _entities("controls")}
     plans = {e["id"] for _, e in _entities("plans")}

@@ -71,7 +71,7 @@ def test_no_expressions_inside_run_scripts(path: Path) -> None:
 def test_ci_runs_ci_script_on_every_python_and_the_action_on_examples() -> None:
     ci = _load(ROOT / ".github" / "workflows" / "ci.yml")
     # PyYAML reads the `on` key as the boolean True (YAML 1.1)
-    assert set(ci[True]) == {"push", "pull_request"}
+    assert set(ci[True]) == {"push", "pull_request"}  # type: ignore[index]
     test = ci["jobs"]["test"]
     assert test["strategy"]["matrix"]["python-version"] == ["3.10", "3.11", "3.12", "3.13"]
     assert any(s.get("run") == "bash .ci/run" for s in test["steps"])
