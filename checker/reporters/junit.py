@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from junit_xml import TestCase, TestSuite, to_xml_report_string
 
-from checker.findings import Outcome, Report, Result
+from checker.findings import Outcome, Report, Result, natural_key
 from checker.reporters.options import RenderOptions
 
 
@@ -56,7 +56,8 @@ def render(report: Report, options: RenderOptions) -> str:
         if info is not None:
             properties["title"] = info.title
             properties["references"] = "; ".join(info.references)
-        cases = [_case(report, r, fail_on) for r in sorted(by_rule[rule_id], key=lambda r: r.case)]
+        ordered = sorted(by_rule[rule_id], key=lambda r: natural_key(r.case))
+        cases = [_case(report, r, fail_on) for r in ordered]
         suites.append(TestSuite(rule_id, cases, properties=properties, package="isms-check"))
     xml: str = to_xml_report_string(suites, prettyprint=True, encoding="utf-8")
     return xml if xml.endswith("\n") else xml + "\n"

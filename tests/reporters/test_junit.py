@@ -65,3 +65,19 @@ def test_junit_hostile_text_stays_well_formed(tmp_path: Path) -> None:
 
 def test_no_timestamps() -> None:
     assert "timestamp" not in junit.render(report(), RenderOptions())
+
+
+def test_testcases_sort_ids_naturally() -> None:
+    from checker.findings import Outcome, Severity
+    from tests.report_samples import report, result
+
+    results = tuple(
+        result("SOA-001", Severity.ERROR, "control", cid, ("isms/isms.yaml", 20, None),
+               Outcome.FAIL, f"{cid} is missing")
+        for cid in ("A.5.10", "A.5.2", "A.5.1")
+    )  # fmt: skip
+    xml = JUnitXml.fromstring(
+        junit.render(report(results=results), RenderOptions()).encode("utf-8")
+    )
+    names = [case.name for suite in xml for case in suite if suite.name == "SOA-001"]
+    assert names == ["SOA-001::A.5.1", "SOA-001::A.5.2", "SOA-001::A.5.10"]
