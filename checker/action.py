@@ -137,7 +137,7 @@ def step_outputs(report: Report, inputs: Inputs, env: Mapping[str, str]) -> dict
     return {
         "errors": str(summary["error"]),
         "warnings": str(summary["warning"]),
-        "new": str(sum(1 for r in report.findings if r.change == "new")),
+        "new": str(len(report.new_findings)),
         "junit": inputs.junit,
         "sarif": inputs.sarif,
         "json": str(json_path(env)),

@@ -184,6 +184,13 @@ class Report:
     def findings(self) -> tuple[Result, ...]:
         return tuple(r for r in self.results if r.is_finding)
 
+    @property
+    def new_findings(self) -> tuple[Result, ...]:
+        """PR mode: the findings the change adds and that no waiver covers."""
+        return tuple(
+            r for r in self.findings if r.change == "new" and r.outcome is not Outcome.WAIVED
+        )
+
     def fails_build(self, result: Result, fail_on: str) -> bool:
         """Whether this result alone makes the run exit 1 under `fail_on`."""
         if fail_on == "never" or result.outcome in (Outcome.PASS, Outcome.WAIVED):

@@ -130,7 +130,7 @@ def render(report: Report, options: RenderOptions) -> str:
         ["Errors", "Warnings", "Info", "Waived", "Evaluation errors"],
         [[str(c[key]) for key in ("error", "warning", "info", "waived", "errors")]],
     )
-    new = [r for r in findings if pr_mode and r.change == "new" and r.outcome is not Outcome.WAIVED]
+    new = list(report.new_findings) if pr_mode else []
     new_ids = {id(r) for r in new}
     rest = [r for r in findings if id(r) not in new_ids and r.outcome is not Outcome.WAIVED]
     waived = [r for r in findings if r.outcome is Outcome.WAIVED]
