@@ -4,7 +4,7 @@ Conversion is the expensive part of evaluating CEL in Python, so callers convert
 entity once (`to_cel`) and evaluate every rule against the same value.
 
 Functions available to every rule, built-in or the organisation's own:
-  present(x)   false for null, "", [] and {}; true otherwise ("missing" in the spec)
+  present(x)   false for null, "", [] and {}; true otherwise ("missing" in docs/format.md, section 7)
   days(n)      a duration of n days: `risk.assessed + days(30) < today`
   isodate(t)   a timestamp as YYYY-MM-DD, for messages
   join(l, sep) the items of a list as one string, for messages

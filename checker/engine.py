@@ -91,7 +91,7 @@ def _run(options: Options, cache: Cache) -> Report:
     head_dates: dict[str, datetime.date] | None = None
     if history is not None and not no_git:
         step("reading git history")
-        # a file with uncommitted changes counts as changed today (spec: exempt from
+        # a file with uncommitted changes counts as changed today (docs/format.md: exempt from
         # GIT-001; a record dated after today is ST-006's)
         head_dates = {
             **history.last_changes(),

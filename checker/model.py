@@ -3,7 +3,7 @@
 Each entity's `values` is plain Python data (dates as `datetime.date`) with every field
 the format defines present (absent ones as null, lists as []), so rules can test
 `risk.acceptance == null` or `present(control.owner)` without guarding each access.
-Derived values (spec section 1) are computed here, once, before any rule runs.
+Derived values (docs/format.md, section 3) are computed here, once, before any rule runs.
 
 Build, then judge: `build_model` receives everything the model holds (PR mode's base
 model and policy change included) and nothing writes into a Model afterwards.
@@ -123,7 +123,7 @@ def risk_values(data: Mapping[str, Any]) -> dict[str, Any]:
 
 
 def derive_risk(m: Methodology, v: dict[str, Any], plan_ids: list[str]) -> None:
-    """Adds the derived values of spec section 1 to a risk's values (while building)."""
+    """Adds the derived values (docs/format.md, section 3) to a risk's values (while building)."""
 
     def level_of(rating: Any) -> int | None:
         if not isinstance(rating, Mapping):

@@ -1,4 +1,4 @@
-"""JSON: one document in the shape of spec section 6 (schema_version 1)."""
+"""JSON: one document in the shape docs/format.md section 13 defines (schema_version 1)."""
 
 from __future__ import annotations
 
