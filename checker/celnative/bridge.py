@@ -262,6 +262,25 @@ def type_of(value: Any) -> Any:
     return evaluation().base_functions["type"](to_celpy(value))
 
 
+class Namespace(dict[str, Any]):
+    """A package of names (`google.protobuf`): cel-python's NameContainer for the
+    protobuf wrapper types it declares (`google.protobuf.Int32Value` is `int`)."""
+
+
+@cache
+def google() -> Namespace:
+    from celpy import googleapis
+
+    root = Namespace()
+    for dotted, annotation in googleapis.items():
+        *path, last = dotted.split(".")
+        package = root
+        for part in path:
+            package = package.setdefault(part, Namespace())
+        package[last] = annotation
+    return root["google"]  # type: ignore[no-any-return]
+
+
 def type_value(name: str) -> Any:
     """What a type name (`int`, `string`, `null_type`) evaluates to: the cel-python
     class, so that `type(1) == int`."""

@@ -319,18 +319,29 @@ class Codegen:
         c = self.named(self.capture(child(node, 0)))
         result = self.tmp()
         # cel-python picks a branch by the condition's truth (an error is true), then
-        # refuses a condition that is not a bool
+        # refuses a condition that is not a bool; a TypeError out of the branch becomes
+        # that refusal too, with the branch shown as a bool
         self.emit(f"if {c} is True or ({c} is not False and {c}):")
         with self.indent():
-            self.emit(f"{result} = {self.capture(then)}")
-            self.emit(f"if {c} is not True: raise _cond_error({c}, {result}, False)")
+            self.branch(then, result, c, "True", f"{result}, False")
         self.emit("else:")
         with self.indent():
-            self.emit(f"{result} = {self.capture(otherwise)}")
-            self.emit(f"if {c} is not False: raise _cond_error({c}, False, {result})")
+            self.branch(otherwise, result, c, "False", f"False, {result}")
         if self.can_fail(then) or self.can_fail(otherwise):
             self.raise_if_error(result)
         return result
+
+    def branch(self, node: Node, result: str, condition: str, picked: str, shown: str) -> None:
+        if self.hard_free(node):
+            self.emit(f"{result} = {self.capture(node)}")
+        else:
+            self.emit("try:")
+            with self.indent(block=True):
+                self.emit(f"{result} = {self.capture(node)}")
+            self.emit("except (_HostError, TypeError) as _h:")
+            self.emit("    _branch_error(_h)")
+            self.emit(f"    raise _cond_error({condition}, False, False) from None")
+        self.emit(f"if {condition} is not {picked}: raise _cond_error({condition}, {shown})")
 
     def _logic(self, node: Node, op: str) -> str:
         """`a && b && c` (left-nested in the tree) as one fold of captured values."""
@@ -462,8 +473,17 @@ class Codegen:
         items = arguments(node, 0)
         if not items:
             return self.assign("{}")
-        values = [self.capture(item) for item in items]  # errors are values in a map
-        return self.assign(f"_make_map(({', '.join(values)},))")
+        if all(self.hard_free(item) for item in items):
+            values = [self.capture(item) for item in items]  # errors are values in a map
+            return self.assign(f"_make_map(({', '.join(values)},))")
+        result = self.tmp()
+        self.emit("try:")
+        with self.indent(block=True):
+            values = [self.capture(item) for item in items]
+            self.emit(f"{result} = _make_map(({', '.join(values)},))")
+        self.emit("except (_HostError, TypeError, ValueError) as _h:")
+        self.emit("    raise _map_error(_h) from None")
+        return result
 
     def _ident(self, node: Node) -> str:
         return self.reference(token(node, 0), dotted=False)
@@ -510,6 +530,8 @@ class Codegen:
         (cel-python's function object), or nothing (`_M`)."""
         if name in TYPE_NAMES:
             return self.constant(bridge.type_value(name))
+        if name == "google":
+            return self.constant(bridge.google())
         function = FUNCTIONS.get(name)
         if function is not None:
             return self.constant(bridge.type_value(name) if function.standard else function.impl)
@@ -573,8 +595,8 @@ class Codegen:
         if not args:  # cel-python fails with an IndexError out of its evaluator
             raise CompileError(f"{name}() needs {expected} arguments", *position(node))
         if len(args) != expected:
-            message = f"ValueError: {unpack_message(len(args), expected)}"
-            self.emit(f"raise _HostError({message!r})")
+            message = unpack_message(len(args), expected)
+            self.emit(f"raise _HostError('ValueError', {message!r})")
             return "None"
         names = [macro_variable(a) for a in args[: expected - 1 - (expected == 4)]]
         variables = [n for n in names if n is not None]

@@ -64,8 +64,16 @@ class RaisedError(EvalError):
 
 
 class HostError(EvalError):
-    """A Python error escaping the evaluator, formatted as `TypeName: message`."""
+    """A Python error escaping cel-python's evaluator: `kind` is the exception class
+    (TypeError, ValueError, ...) and `str(e)` is `kind: detail`, as checker.cel shows
+    it. Two places in cel-python catch some of these on the way out: a `?:` branch
+    (TypeError) and a map literal (TypeError, ValueError)."""
+
+    def __init__(self, kind: str, detail: str) -> None:
+        super().__init__(f"{kind}: {detail}")
+        self.kind = kind
+        self.detail = detail
 
 
-class BudgetError(HostError):
-    """The evaluation went over its budget of steps or sizes."""
+class BudgetError(EvalError):
+    """The evaluation went over its budget of steps or sizes. Nothing absorbs it."""

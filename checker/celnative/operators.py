@@ -148,7 +148,7 @@ def iterate(value: Any) -> Iterable[Any]:
         return [PyStr(c) for c in value] if isinstance(value, str) else map(PyInt, value)
     if isinstance(value, (list, tuple, Mapping)):
         return value
-    raise HostError(f"TypeError: '{class_name(value)}' object is not iterable")
+    raise HostError("TypeError", f"'{class_name(value)}' object is not iterable")
 
 
 # field selection and indexing
@@ -157,6 +157,10 @@ def iterate(value: Any) -> Iterable[Any]:
 def select(value: Any, name: str) -> Any:
     """`value.name` where `value` is not a dict holding `name` (the generated code
     reads that case itself)."""
+    if type(value) is bridge.Namespace:
+        if name in value:
+            return value[name]
+        raise CelError(f"No {name!r} in bindings {sorted(value.keys())}")
     if isinstance(value, Mapping):
         try:
             found = value[name]

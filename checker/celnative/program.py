@@ -66,6 +66,24 @@ def mul(a: Any, b: Any, budget: Budget) -> Any:
     return operators.mul(a, b)
 
 
+def branch_error(error: Exception) -> None:
+    """A `?:` branch raised: cel-python turns a TypeError into "no matching overload"
+    for `_?_:_` (the caller does); anything else goes on."""
+    if type(error) is HostError and error.kind == "TypeError" or type(error) is TypeError:
+        return
+    raise error
+
+
+def map_error(error: Exception) -> CelError:
+    """A map literal's key or value raised a TypeError or ValueError: cel-python makes
+    the literal an error with the exception's text."""
+    if type(error) is HostError and error.kind in ("TypeError", "ValueError"):
+        return CelError(error.detail)
+    if type(error) in (TypeError, ValueError):
+        return CelError(str(error.args[0]) if error.args else "")
+    raise error
+
+
 def undeclared(name: str) -> CelError:
     return CelError(f"undeclared reference to '{name}'")
 
@@ -82,7 +100,7 @@ def iterate_reduce(value: Any) -> Any:
     try:
         return operators.iterate(value)
     except HostError:
-        raise HostError("TypeError: reduce() arg 2 must support iteration") from None
+        raise HostError("TypeError", "reduce() arg 2 must support iteration") from None
 
 
 def least(value: Any) -> Any:
@@ -98,7 +116,7 @@ def least(value: Any) -> Any:
             "Attempt to reduce an empty sequence or a sequence with a None value"
         ) from None
     except TypeError as e:
-        raise HostError(f"TypeError: {e}") from None
+        raise HostError("TypeError", str(e)) from None
     return bridge.from_celpy(result)
 
 
@@ -156,6 +174,8 @@ def _static_namespace() -> dict[str, Any]:
         "_make_map": make_map,
         "_soft": soft,
         "_undeclared": undeclared,
+        "_branch_error": branch_error,
+        "_map_error": map_error,
         "_call_other": call_other,
         "_sized": sized,
         "_over_steps": over_steps,
@@ -186,7 +206,7 @@ class Program:
             raise
         except (TypeError, ValueError, ArithmeticError, KeyError, AttributeError) as e:
             # as checker.cel reports a Python error escaping cel-python
-            raise HostError(f"{type(e).__name__}: {e}") from e
+            raise HostError(type(e).__name__, str(e)) from e
 
     def run_bool(self, activation: Mapping[str, Any]) -> bool:
         result = self.run(activation)
