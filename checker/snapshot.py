@@ -4,7 +4,7 @@ files → documents → schema findings → entities → CEL results → waivers
 from __future__ import annotations
 
 import datetime
-from collections.abc import Mapping, Sequence
+from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
 
