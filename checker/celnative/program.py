@@ -69,7 +69,7 @@ def mul(a: Any, b: Any, budget: Budget) -> Any:
 def branch_error(error: Exception) -> None:
     """A `?:` branch raised: cel-python turns a TypeError into "no matching overload"
     for `_?_:_` (the caller does); anything else goes on."""
-    if type(error) is HostError and error.kind == "TypeError" or type(error) is TypeError:
+    if (type(error) is HostError and error.kind == "TypeError") or type(error) is TypeError:
         return
     raise error
 

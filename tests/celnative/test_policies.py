@@ -63,9 +63,8 @@ def case_targets(folder: Path, tmp: Path) -> tuple[Policy, list[Target]]:
 
 def expressions(rule: Rule) -> Iterator[tuple[str, str, str]]:
     """(field, source, mode) of the rule's expressions."""
-    for field, program, mode in (
-        ("when", rule.when, "bool"), ("check", rule.check, "bool"), ("message", rule.message, "str"),
-    ):  # fmt: skip
+    fields = (("when", rule.when, "bool"), ("check", rule.check, "bool"))
+    for field, program, mode in (*fields, ("message", rule.message, "str")):
         if program is not None:
             yield field, program.source, mode
 
