@@ -10,7 +10,7 @@ from typing import Any
 from lark import Token, Tree
 
 from checker.celnative import bridge, operators
-from checker.celnative.codegen import Codegen
+from checker.celnative.codegen import Codegen, Generated
 from checker.celnative.errors import (
     BudgetError,
     CelError,
@@ -186,22 +186,39 @@ _MISSING = object()
 
 
 class Program:
-    """A compiled expression; `run` evaluates it on plain Python values."""
+    """A compiled expression; `run` evaluates it on plain Python values. The Python
+    code is generated when the program is made (errors are compile errors then) and
+    compiled by Python on first use: a rule's message often never runs."""
 
-    def __init__(self, source: str, ast: Tree[Token], python: str, function: Any) -> None:
+    def __init__(self, source: str, ast: Tree[Token], generated: Generated, budget: Budget) -> None:
         self.source = source
         self.ast = ast
-        self.python = python  # the generated source, for debugging
-        self._function = function
+        self.python = generated.source  # the generated code, for debugging
+        self._generated = generated
+        self._budget = budget
+        self._function: Any = None
 
     @property
     def runner(self) -> Program:
         """Compatibility: `program.runner.ast`, as rules.py reads cel-python's."""
         return self
 
+    def _compile(self) -> Any:
+        namespace: dict[str, Any] = {
+            **_static_namespace(),
+            **self._generated.constants,
+            "_BUDGET": self._budget,
+            "_MAX_STEPS": self._budget.steps,
+        }
+        code = compile(self._generated.source, f"<cel {self.source[:40]!r}>", "exec")
+        exec(code, namespace)
+        self._function = namespace["_cel"]
+        return self._function
+
     def run(self, activation: Mapping[str, Any]) -> Any:
+        function = self._function or self._compile()
         try:
-            return self._function(activation)
+            return function(activation)
         except EvalError:
             raise
         except (TypeError, ValueError, ArithmeticError, KeyError, AttributeError) as e:
@@ -222,17 +239,6 @@ class Program:
 
 
 def compile_program(expression: str, budget: Budget | None = None) -> Program:
-    """Parse (CompileError on a syntax error), generate and compile to a function."""
-    budget = budget or Budget()
+    """Parse (CompileError on a syntax error) and generate the Python function."""
     tree = parse(expression)
-    generated = Codegen().generate(tree)
-    namespace: dict[str, Any] = {
-        **_static_namespace(),
-        **generated.constants,
-        "_BUDGET": budget,
-        "_MAX_STEPS": budget.steps,
-        "__builtins__": __builtins__,
-    }
-    code = compile(generated.source, f"<cel {expression[:40]!r}>", "exec")
-    exec(code, namespace)
-    return Program(expression, tree, generated.source, namespace["_cel"])
+    return Program(expression, tree, Codegen().generate(tree), budget or Budget())
