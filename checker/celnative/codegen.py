@@ -199,6 +199,8 @@ class Codegen:
 
     def generate(self, root: Node) -> Generated:
         self.map_literals = any(True for _ in root.find_data("map_lit"))
+        for node in root.iter_subtrees():  # bottom-up, without recursion
+            self._hard_free[id(node)] = self._hard_free_node(node)
         result = self.expr(root)
         self.emit("if _steps > _MAX_STEPS: _over_steps(_BUDGET)")
         self.emit(f"return {result}")
@@ -214,23 +216,20 @@ class Codegen:
     def hard_free(self, node: Node) -> bool:
         """Whether `node` can only give a value or a CEL error value: nothing that
         cel-python raises (a macro, some conversions). Such an operand may be
-        skipped once the result is known."""
-        key = id(node)
-        known = self._hard_free.get(key)
-        if known is not None:
-            return known
-        result = True
+        skipped once the result is known. (Computed for every node by `generate`.)"""
+        return self._hard_free[id(node)]
+
+    def _hard_free_node(self, node: Node) -> bool:
         if node.data == "member_dot_arg":
             name = token(node, 1)
-            result = name not in MACROS and not _host_call(name, 1 + len(arguments(node, 2)))
+            if name in MACROS or _host_call(name, 1 + len(arguments(node, 2))):
+                return False
         elif node.data == "ident_arg":
-            result = not _host_call(token(node, 0), len(arguments(node, 1)))
+            if _host_call(token(node, 0), len(arguments(node, 1))):
+                return False
         elif node.data in ("member_object", "dot_ident_arg"):
-            result = False
-        if result:
-            result = all(self.hard_free(c) for c in node.children if isinstance(c, Tree))
-        self._hard_free[key] = result
-        return result
+            return False
+        return all(self._hard_free[id(c)] for c in node.children if isinstance(c, Tree))
 
     def can_fail(self, node: Node) -> bool:
         """Whether `node` may raise at all (literals and macro variables cannot)."""
@@ -257,6 +256,7 @@ class Codegen:
 
     def expr(self, node: Node) -> str:
         """Emits the code of `node`; returns the name (or literal) of its value."""
+        node = unwrap(node)
         if self.blocks >= _BLOCK_LIMIT:
             return self.hoist(node)
         method = getattr(self, f"_{node.data}", None)

@@ -14,6 +14,7 @@ from checker.celnative.codegen import Codegen, Generated
 from checker.celnative.errors import (
     BudgetError,
     CelError,
+    CompileError,
     EvalError,
     HostError,
     RaisedError,
@@ -241,4 +242,8 @@ class Program:
 def compile_program(expression: str, budget: Budget | None = None) -> Program:
     """Parse (CompileError on a syntax error) and generate the Python function."""
     tree = parse(expression)
-    return Program(expression, tree, Codegen().generate(tree), budget or Budget())
+    try:
+        generated = Codegen().generate(tree)
+    except RecursionError:
+        raise CompileError("the expression is nested too deeply", 1, 1) from None
+    return Program(expression, tree, generated, budget or Budget())

@@ -50,7 +50,7 @@ def reference(expression: str, activation: Mapping[str, Any], mode: str = "value
         program = _REFERENCE.compile(expression)
     except CompileError as e:
         return ("compile", e.message, str(e.line), str(e.column))
-    return _outcome(program, activation, mode, lambda v: repr(v))
+    return outcome(program, activation, mode, lambda v: repr(v))
 
 
 def native(expression: str, activation: Mapping[str, Any], mode: str = "value") -> Outcome:
@@ -59,10 +59,10 @@ def native(expression: str, activation: Mapping[str, Any], mode: str = "value") 
         program = _NATIVE.compile(expression)
     except CompileError as e:
         return ("compile", e.message, str(e.line), str(e.column))
-    return _outcome(program, activation, mode, lambda v: repr(to_celpy(v)))
+    return outcome(program, activation, mode, lambda v: repr(to_celpy(v)))
 
 
-def _outcome(program: Any, activation: Mapping[str, Any], mode: str, show: Any) -> Outcome:
+def outcome(program: Any, activation: Mapping[str, Any], mode: str, show: Any) -> Outcome:
     try:
         if mode == "bool":
             return ("ok", str(program.run_bool(activation)))

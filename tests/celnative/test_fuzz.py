@@ -27,7 +27,7 @@ UNARY = [
     "list({})", "map({})",
 ]  # fmt: skip
 # cel-python shows an error value kept in a map with its exception details
-KNOWN = {"{'k': %s}" % s for s in SAMPLES}
+KNOWN = {"{'k': " + s + "}" for s in SAMPLES}
 
 
 def _pairs() -> list[str]:
