@@ -81,7 +81,7 @@ def default_cache_file() -> Path | None:
 
 
 @cache
-def parser() -> Lark:
+def cel_parser() -> Lark:
     """The process's CEL parser (built on first use, from the cache if there is one)."""
     return build_parser(default_cache_file())
 
@@ -90,7 +90,7 @@ def parse(text: str) -> Tree[Token]:
     """The lark tree of a CEL expression, or CompileError with the first line of the
     message cel-python gives (checker.cel's compile does the same)."""
     try:
-        return parser().parse(text)
+        return cel_parser().parse(text)
     except (UnexpectedToken, UnexpectedCharacters) as e:
         message = e.get_context(text)
         raise CompileError(message.splitlines()[0], e.line or 1, e.column or 1) from e
