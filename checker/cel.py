@@ -1,7 +1,15 @@
-"""The CEL environment: compiling expressions, converting values, custom functions.
+"""The CEL environment: the engines that compile and run expressions, the values they
+work on, and the functions every rule can call.
 
-Conversion is the expensive part of evaluating CEL in Python, so callers convert each
-entity once (`to_cel`) and evaluate every rule against the same value.
+Two engines implement `Engine`, and `engine(name)` picks one:
+  native      checker.celnative: compiles each expression to a Python function that
+              runs on plain Python values (dates as datetime.date); no conversion.
+              The default ("auto").
+  cel-python  cel-python's interpreter (`Compiler`), the reference: the native engine
+              gives its results and error messages, which tests/celnative checks
+              expression by expression. Its values are cel-python's classes: callers
+              convert each entity once (`to_cel`, `Engine.value`) and evaluate every
+              rule against the same value.
 
 Functions available to every rule, built-in or the organisation's own:
   present(x)   false for null, "", [] and {}; true otherwise ("missing" in docs/format.md, section 7)
@@ -10,7 +18,8 @@ Functions available to every rule, built-in or the organisation's own:
   join(l, sep) the items of a list as one string, for messages
 Dates from the ISMS files are timestamps at 00:00 UTC, and so is `today`.
 `x == null` and `x != null` work for values of every type (cel-python only allows
-them for some), as CEL's heterogeneous equality defines.
+them for some), as CEL's heterogeneous equality defines. (Both engines define these
+functions, each on its own values: FUNCTIONS below, checker.celnative.functions.)
 """
 
 from __future__ import annotations
@@ -18,14 +27,71 @@ from __future__ import annotations
 import datetime
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
-from typing import Any, ClassVar
+from typing import Any, ClassVar, Protocol
 
 import celpy
 from celpy import celtypes, evaluation
 from celpy.celparser import CELParseError
 from celpy.evaluation import CELEvalError, CELUnsupportedError
+from lark import Tree
+
+from checker import celnative
+from checker.celnative.bridge import format_celpy as _cel_repr
+from checker.celnative.errors import CompileError, EvalError
+
+__all__ = [
+    "FUNCTIONS",
+    "CelPythonProgram",
+    "CelValue",
+    "CompileError",
+    "Compiler",
+    "Engine",
+    "EvalError",
+    "NativeEngine",
+    "Program",
+    "engine",
+    "to_cel",
+]
 
 CelValue = Any
+
+
+class Program(Protocol):
+    """A compiled expression, ready to run against activations of its engine's values."""
+
+    @property
+    def source(self) -> str:
+        """The expression's text."""
+        ...
+
+    @property
+    def ast(self) -> Tree[Any]:
+        """The expression's parse tree (cel-python's grammar, for both engines)."""
+        ...
+
+    def run(self, activation: Mapping[str, Any]) -> Any:
+        """The value (in the engine's values), or EvalError."""
+        ...
+
+    def run_bool(self, activation: Mapping[str, Any]) -> bool:
+        """The result, EvalError unless it is true or false."""
+        ...
+
+    def run_str(self, activation: Mapping[str, Any]) -> str:
+        """The result as text: a string as it is, other values as `int 5`, `null`."""
+        ...
+
+
+class Engine(Protocol):
+    name: str  # "native" | "cel-python"
+
+    def compile(self, expression: str) -> Program:
+        """CompileError(message, line, column) if the expression does not parse."""
+        ...
+
+    def value(self, data: Any) -> Any:
+        """Model data (plain Python, dates as datetime.date) as this engine's values."""
+        ...
 
 
 def to_cel(value: Any) -> CelValue:
@@ -101,26 +167,17 @@ FUNCTIONS: dict[str, Callable[..., Any]] = {
 }
 
 
-class CompileError(Exception):
-    """An expression that does not compile; line and column are within the expression."""
-
-    def __init__(self, message: str, line: int, column: int) -> None:
-        super().__init__(message)
-        self.message = message
-        self.line = line
-        self.column = column
-
-
-class EvalError(Exception):
-    """An expression that failed on one entity."""
-
-
 @dataclass(frozen=True)
-class Program:
-    """A compiled expression, ready to run against activations."""
+class CelPythonProgram:
+    """An expression compiled by cel-python, run by its interpreter."""
 
     source: str
     runner: Any
+
+    @property
+    def ast(self) -> Tree[Any]:
+        tree: Tree[Any] = self.runner.ast
+        return tree
 
     def run(self, activation: Mapping[str, CelValue]) -> CelValue:
         try:
@@ -152,29 +209,28 @@ def _eval_message(e: Exception) -> str:
     return text.split(" (in activation", 1)[0]
 
 
-def _cel_repr(value: CelValue) -> str:
-    if value is None:
-        return "null"
-    return f"{type(value).__name__.replace('Type', '').lower()} {value}"
-
-
 class Compiler:
-    """Compiles CEL expressions; each distinct expression once per process (PR mode
-    loads the built-in rules for the head and the base: they compile once)."""
+    """The cel-python engine: compiles CEL expressions, each distinct expression once
+    per process (PR mode loads the built-in rules for the head and the base: they
+    compile once)."""
 
-    _cache: ClassVar[dict[str, Program]] = {}
+    name = "cel-python"
+    _cache: ClassVar[dict[str, CelPythonProgram]] = {}
 
     def __init__(self) -> None:
         self.env = celpy.Environment()
 
-    def compile(self, expression: str) -> Program:
+    def value(self, data: Any) -> CelValue:
+        return to_cel(data)
+
+    def compile(self, expression: str) -> CelPythonProgram:
         program = self._cache.get(expression)
         if program is None:
             program = self._compile(expression)
             self._cache[expression] = program
         return program
 
-    def _compile(self, expression: str) -> Program:
+    def _compile(self, expression: str) -> CelPythonProgram:
         try:
             ast = self.env.compile(expression)
         except CELParseError as e:
@@ -184,4 +240,41 @@ class Compiler:
             raise CompileError(first, line, column) from e
         except Exception as e:  # cel-python raises various errors for bad macros
             raise CompileError(f"{type(e).__name__}: {e}", 1, 1) from e
-        return Program(expression, self.env.program(ast, functions=FUNCTIONS))
+        return CelPythonProgram(expression, self.env.program(ast, functions=FUNCTIONS))
+
+
+class NativeEngine:
+    """The native engine (checker.celnative): each distinct expression compiles once
+    per process and budget. `budget` limits what one evaluation may spend (steps,
+    sizes of built values); the default is generous."""
+
+    name = "native"
+    _cache: ClassVar[dict[tuple[celnative.Budget, str], celnative.Program]] = {}
+
+    def __init__(self, budget: celnative.Budget | None = None) -> None:
+        self.budget = budget or celnative.Budget()
+
+    def value(self, data: Any) -> Any:
+        return data
+
+    def compile(self, expression: str) -> celnative.Program:
+        key = (self.budget, expression)
+        program = self._cache.get(key)
+        if program is None:
+            program = celnative.compile_program(expression, self.budget)
+            self._cache[key] = program
+        return program
+
+
+ENGINES: dict[str, type[Compiler] | type[NativeEngine]] = {
+    "native": NativeEngine,
+    "cel-python": Compiler,
+}
+
+
+def engine(name: str = "auto") -> Engine:
+    """The engine called `name` ("native", "cel-python"); "auto" is native."""
+    chosen = ENGINES.get("native" if name == "auto" else name)
+    if chosen is None:
+        raise ValueError(f"unknown CEL engine {name!r}: use one of auto, {', '.join(ENGINES)}")
+    return chosen()

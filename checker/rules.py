@@ -174,7 +174,7 @@ def _walk(text: Sequence[str], index: int, column: int, offset: int) -> tuple[in
 
 
 def _check_names(program: Program, known: set[str], resources: tuple[str, ...]) -> None:
-    tree = program.runner.ast if hasattr(program.runner, "ast") else None
+    tree = program.ast
     if not isinstance(tree, Tree):
         return
     bound: set[str] = set()

@@ -1,0 +1,99 @@
+"""Parsing CEL with cel-python's own grammar, so that both engines read the same
+language and build the same tree (rules.py checks names on that tree).
+
+Building the LALR parser from the grammar takes ~130 ms; with lark's cache (`cache=`
+a file) loading it takes ~8 ms. The cache lives in the user's cache directory
+(`$XDG_CACHE_HOME/isms-check`, else `~/.cache/isms-check`), never in the checked
+repository, keyed by lark's and Python's versions; lark checks the grammar's hash on
+load and rebuilds a stale or broken file. Where the directory cannot be written the
+parser is built without a cache. `ISMS_CHECK_NO_CACHE=1` turns the cache off.
+"""
+
+from __future__ import annotations
+
+import importlib.util
+import os
+import re
+import sys
+from functools import cache
+from pathlib import Path
+
+import lark
+from lark import Lark, Token, Tree
+from lark.exceptions import LexError, ParseError, UnexpectedCharacters, UnexpectedToken
+
+from checker.celnative.errors import CompileError
+
+
+def grammar_path() -> Path:
+    """cel-python's grammar file, found without importing cel-python."""
+    spec = importlib.util.find_spec("celpy")
+    if spec is None or spec.origin is None:
+        raise RuntimeError("cel-python is not installed")
+    return Path(spec.origin).parent / "cel.lark"
+
+
+def cache_dir() -> Path | None:
+    if os.environ.get("ISMS_CHECK_NO_CACHE"):
+        return None
+    base = os.environ.get("XDG_CACHE_HOME") or os.path.join(Path.home(), ".cache")
+    return Path(base) / "isms-check"
+
+
+def _ambiguous_literals(t: Token) -> Token:
+    """cel-python's lexer callback: `true` and `false` are literals, not names."""
+    if t.value in ("true", "false"):
+        return Token("BOOL_LIT", t.value)
+    return t
+
+
+def build_parser(cache_file: Path | None) -> Lark:
+    """The parser with cel-python's options (celpy.celparser.CELParser), cached in
+    `cache_file` if given."""
+    cached: str | bool = False
+    if cache_file is not None:
+        try:
+            cache_file.parent.mkdir(parents=True, exist_ok=True)
+            cached = str(cache_file)
+        except OSError:
+            cached = False
+    return Lark(
+        grammar_path().read_text(),
+        parser="lalr",
+        start="expr",
+        debug=True,
+        g_regex_flags=re.M,
+        lexer_callbacks={"IDENT": _ambiguous_literals},
+        propagate_positions=True,
+        maybe_placeholders=False,
+        priority="invert",
+        tree_class=Tree,
+        cache=cached,
+    )
+
+
+def default_cache_file() -> Path | None:
+    folder = cache_dir()
+    if folder is None:
+        return None
+    version = f"lark{lark.__version__}-py{sys.version_info[0]}{sys.version_info[1]}"
+    return folder / f"cel-parser-{version}.lark"
+
+
+@cache
+def cel_parser() -> Lark:
+    """The process's CEL parser (built on first use, from the cache if there is one)."""
+    return build_parser(default_cache_file())
+
+
+def parse(text: str) -> Tree[Token]:
+    """The lark tree of a CEL expression, or CompileError with the first line of the
+    message cel-python gives (checker.cel's compile does the same)."""
+    try:
+        return cel_parser().parse(text)
+    except (UnexpectedToken, UnexpectedCharacters) as e:
+        message = e.get_context(text)
+        raise CompileError(message.splitlines()[0], e.line or 1, e.column or 1) from e
+    except (LexError, ParseError) as e:
+        first = str(e.args[0]).splitlines()[0] if e.args else "syntax error"
+        raise CompileError(first, 1, 1) from e
