@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import argparse
 import datetime
+import functools
 import shutil
 import statistics
 import tempfile
@@ -59,25 +60,28 @@ def plain(value: Any) -> Any:
 
 def fixture(root: Path) -> tuple[Any, list[tuple[str, Mapping[str, Any]]], Any]:
     """The policy, (resource, cel-python activation) targets, and the model."""
+    from checker.celpython import Compiler
     from checker.evaluate import Evaluator
     from checker.loader import DisplayPaths
+    from checker.model import PolicyChange
     from checker.policy import load_policy
     from checker.snapshot import Snapshot, evaluate
     from checker.tree import DiskTree
 
     shutil.copytree(BASE, root)
     tree, display = DiskTree(root), DisplayPaths.for_root(root)
-    policy = load_policy(tree, display)
+    policy = load_policy(tree, display, cel=Compiler())
     committed = datetime.date(2026, 5, 1)
     dates = {p.relative_to(root).as_posix(): committed for p in root.rglob("*.yaml")}
     snapshot = Snapshot(tree, display, dates)
     every = {i.id for i in policy.infos}
-    _, base = evaluate(policy, snapshot, TODAY, every)
-    change = {"methodology": ["appetite"], "policies": ["policies/own.yaml"], "waivers": True}
-    _, model = evaluate(policy, snapshot, TODAY, every, base, change)
-    evaluator = Evaluator(model, TODAY)
+    base = evaluate(policy, snapshot, TODAY, every).model
+    change = PolicyChange(("appetite",), ("policies/own.yaml",), True)
+    model = evaluate(policy, snapshot, TODAY, every, base, change).model
+    evaluator = Evaluator(model, TODAY, policy.engine)
+    matches = {w.id: 1 for w in model.unique("waiver")}
     targets = [(r, t.activation) for r, ts in evaluator.targets.items() for t in ts]
-    targets += [("waiver", t.activation) for t in evaluator.waiver_targets()]
+    targets += [("waiver", t.activation) for t in evaluator.waiver_targets(matches)]
     return policy, targets, model
 
 
@@ -122,7 +126,8 @@ def _judge(programs: list[Any], activation: Mapping[str, Any]) -> None:
 
 
 def rule_times(policy: Any, targets: list[tuple[str, Mapping[str, Any]]]) -> list[list[str]]:
-    from checker.cel import Compiler, NativeEngine
+    from checker.cel import NativeEngine
+    from checker.celpython import Compiler
 
     native_engine, reference_engine = NativeEngine(), Compiler()
     plain_targets = [(r, {k: plain(v) for k, v in a.items()}) for r, a in targets]
@@ -165,7 +170,8 @@ def compiled_runner_times(
     import celpy
     from celpy.celparser import CELParser
 
-    from checker.cel import FUNCTIONS, Compiler, NativeEngine
+    from checker.cel import NativeEngine
+    from checker.celpython import FUNCTIONS, Compiler
 
     logging.getLogger("celpy").setLevel(logging.CRITICAL)
     CELParser.CEL_PARSER = None  # the transpiler needs its own tree class
@@ -191,7 +197,7 @@ def compiled_runner_times(
                 continue
             native = native_engine.compile(program.source)
             times = [
-                _best(lambda run=run, data=data: [run(a) for a in data], 0.05) / len(cel)
+                _best(functools.partial(_run_all, run, data), 0.05) / len(cel)
                 for run, data in (
                     (runner.evaluate, cel), (interpreter.run, cel), (native.run, mine),
                 )
@@ -204,10 +210,14 @@ def compiled_runner_times(
     return rows
 
 
+def _run_all(run: Callable[[Any], Any], data: list[Any]) -> list[Any]:
+    return [run(a) for a in data]
+
+
 def compile_times(policy: Any) -> dict[str, list[float]]:
-    from checker.cel import Compiler
     from checker.celnative import compile_program
     from checker.celnative.parser import parse
+    from checker.celpython import Compiler
 
     programs = [p for r in policy.rules for p in (r.when, r.check, r.message) if p is not None]
     sources = [p.source for p in programs]
@@ -218,7 +228,8 @@ def compile_times(policy: Any) -> dict[str, list[float]]:
             ("native", compile_program), ("native parse only", parse),
             ("cel-python", reference._compile),
         ):  # fmt: skip
-            out[name].append(min(timeit.repeat(lambda fn=fn, s=s: fn(s), number=1, repeat=5)))
+            once = functools.partial(fn, s)
+            out[name].append(min(timeit.repeat(once, number=1, repeat=5)))
     return out
 
 
@@ -246,9 +257,10 @@ def main(argv: list[str] | None = None) -> int:
             f"max {max(values) * 1e3:6.2f} ms   total {sum(values) * 1e3:7.1f} ms"
         )
 
+    from checker.celpython import Compiler
     from checker.evaluate import Evaluator
 
-    convert = _best(lambda: Evaluator(model, TODAY), 0.2)
+    convert = _best(lambda: Evaluator(model, TODAY, Compiler()), 0.2)
     print(
         f"\nbuilding the activations (the evaluator converts the model to cel-python values):"
         f" {convert * 1e3:.2f} ms (native: no conversion)"

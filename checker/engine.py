@@ -16,6 +16,7 @@ from pathlib import Path
 
 from checker import __version__
 from checker.cache import Cache
+from checker.cel import Engine, engine
 from checker.documents import Documents
 from checker.errors import ConfigError, FatalError, UsageError
 from checker.findings import Report, Result, RuleInfo
@@ -47,6 +48,7 @@ class Options:
     new_only: bool = False
     policy_from: str = "head"  # head | base
     allow_shallow: bool = False
+    engine: str = "auto"  # the CEL engine: auto (= native) | native | cel-python
     cache_dir: Path | None = None  # the cache across runs (cache.py); None: no cache
     progress: Callable[[str], None] | None = None  # told each step of a long run
 
@@ -98,7 +100,8 @@ def _run(options: Options, cache: Cache) -> Report:
             **dict.fromkeys(history.uncommitted(), options.today),
         }
     head = Snapshot(head_tree, display, head_dates)
-    head_policy = load_policy(head_tree, display)
+    cel = engine(options.engine, options.cache_dir)
+    head_policy = load_policy(head_tree, display, cel=cel)
     # base and head share most files: each is checked once, and not again until it changes
     documents = Documents(cache.store("documents") if options.cache_dir else None)
 
@@ -115,7 +118,7 @@ def _run(options: Options, cache: Cache) -> Report:
     base_tree = history.tree(commit)
     base_dates = history.last_changes(commit.hexsha) if not no_git else None
     base = Snapshot(base_tree, display, base_dates, origin=f"base {options.base}")
-    base_policy = _base_policy(base, options, notices)
+    base_policy = _base_policy(base, options, notices, cel)
 
     # policy-from base: the base's rules, methodology and waivers judge the change; the
     # folder paths are the head's own, so that a change may move files
@@ -173,7 +176,9 @@ def _history(root: Path, options: Options) -> tuple[History | None, str]:
     return history, ""
 
 
-def _base_policy(base: Snapshot, options: Options, notices: list[str]) -> Policy | None:
+def _base_policy(
+    base: Snapshot, options: Options, notices: list[str], cel: Engine
+) -> Policy | None:
     if isms_file(base.tree) is None:
         notices.append(
             f"{base.origin} has no isms.yaml at {base.display.prefix or '.'}: "
@@ -181,7 +186,7 @@ def _base_policy(base: Snapshot, options: Options, notices: list[str]) -> Policy
         )
         return None
     try:
-        return load_policy(base.tree, base.display, origin=base.origin)
+        return load_policy(base.tree, base.display, origin=base.origin, cel=cel)
     except FatalError as e:
         if options.policy_from == "base":
             raise ConfigError(

@@ -1,5 +1,6 @@
-"""Runs CEL rules over the model: each entity is converted to CEL once, then every rule
-applicable to its resource runs against that one value."""
+"""Runs CEL rules over the model: each entity becomes its engine's value once (the
+native engine reads the model's own data; cel-python's needs a conversion), then every
+rule applicable to its resource runs against that one value."""
 
 from __future__ import annotations
 
@@ -9,9 +10,7 @@ from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
 from typing import Any
 
-from celpy import celtypes
-
-from checker.cel import CelValue, EvalError, to_cel
+from checker.cel import Engine, EvalError
 from checker.findings import Location, Outcome, Result
 from checker.kinds import FOLDER_KINDS, KINDS
 from checker.loader import JsonPath
@@ -26,7 +25,7 @@ class Target:
     kind: str
     id: str
     location: Location
-    activation: Mapping[str, CelValue]
+    activation: Mapping[str, Any]
     locate: Callable[[JsonPath], Location]  # where a field of the target is written
 
 
@@ -55,28 +54,26 @@ def at_path(text: str) -> JsonPath:
 
 
 class Evaluator:
-    """Holds the CEL values of one model and evaluates rules against them."""
+    """Holds the engine values of one model and evaluates rules against them."""
 
-    def __init__(self, model: Model, today: datetime.date) -> None:
+    def __init__(self, model: Model, today: datetime.date, engine: Engine) -> None:
         self.model = model
+        self.engine = engine
         m = model.methodology
-        common = {"today": to_cel(today)}
-        entity_cel: dict[int, CelValue] = {}
-        isms = to_cel(isms_values(model))
+        plain = isms_values(model)
+        for kind in FOLDER_KINDS:
+            plain[kind.plural] = {e.id: e.values for e in model.unique(kind.name)}
+        isms = engine.value(plain)
+        self.common: dict[str, Any] = {"today": engine.value(today), "isms": isms}
+        entity_values: dict[int, Any] = {}
         for kind in KINDS:
-            parent = kind.parent
             for e in model.unique(kind.name):
-                if parent is not None and e.parent is not None:
-                    entity_cel[id(e)] = entity_cel[id(e.parent)][kind.field][e.path[1]]
-                elif kind.name != "waiver":  # waivers are judged last, with their matches
-                    entity_cel[id(e)] = to_cel(e.values)
-            if kind in FOLDER_KINDS:
-                isms[to_cel(kind.plural)] = celtypes.MapType(
-                    {to_cel(e.id): entity_cel[id(e)] for e in model.unique(kind.name)}
-                )
-        common["isms"] = isms
-        self.common = common
-        self.entity_cel = entity_cel
+                if kind in FOLDER_KINDS:  # the same value as in the isms.<plural> map
+                    entity_values[id(e)] = isms[engine.value(kind.plural)][engine.value(e.id)]
+                elif kind.parent is not None and e.parent is not None:
+                    parent = entity_values[id(e.parent)]
+                    entity_values[id(e)] = parent[engine.value(kind.field)][e.path[1]]
+        self.entity_values = entity_values
 
         def locate_isms(path: JsonPath) -> Location:
             line, column = m.parsed.position(path)
@@ -91,25 +88,27 @@ class Evaluator:
             ]
             for kind in KINDS
         }
+        kind_isms, kind_catalog = engine.value("isms"), engine.value("catalog")
         targets["isms"] = [
             Target(
                 "isms",
                 "isms",
                 Location(m.file, 1, 1),
-                {**common, "kind": to_cel("isms"), "entity": isms},
+                {**self.common, "kind": kind_isms, "entity": isms},
                 locate_isms,
             )
         ]
+        catalog = isms[kind_catalog]
         targets["catalog"] = [
             Target(
                 "control",
                 c.id,
                 catalog_loc,
                 {
-                    **common,
-                    "kind": to_cel("catalog"),
-                    "catalog": isms["catalog"][to_cel(c.id)],
-                    "entity": isms["catalog"][to_cel(c.id)],
+                    **self.common,
+                    "kind": kind_catalog,
+                    "catalog": catalog[engine.value(c.id)],
+                    "entity": catalog[engine.value(c.id)],
                 },
                 lambda path: catalog_loc,
             )
@@ -117,11 +116,13 @@ class Evaluator:
         ]
         self.targets = targets
 
-    def _target(self, e: Entity, value: CelValue | None = None) -> Target:
-        value = self.entity_cel[id(e)] if value is None else value
-        activation = {**self.common, "kind": to_cel(e.kind), e.kind: value, "entity": value}
+    def _target(self, e: Entity, value: Any = None) -> Target:
+        value = self.entity_values[id(e)] if value is None else value
+        activation = {
+            **self.common, "kind": self.engine.value(e.kind), e.kind: value, "entity": value
+        }  # fmt: skip
         if e.parent is not None:
-            activation[e.parent.kind] = self.entity_cel[id(e.parent)]
+            activation[e.parent.kind] = self.entity_values[id(e.parent)]
 
         def locate(path: JsonPath) -> Location:
             line, column = e.source.position((*e.path, *path))
@@ -133,7 +134,7 @@ class Evaluator:
         """Waivers are judged last: `waiver.matches` counts the findings each waived
         (null when it was not in force or its rule did not run)."""
         return [
-            self._target(e, to_cel({**e.values, "matches": matches.get(e.id)}))
+            self._target(e, self.engine.value({**e.values, "matches": matches.get(e.id)}))
             for e in self.model.unique("waiver")
         ]
 

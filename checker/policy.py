@@ -7,7 +7,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
-from checker.cel import Compiler
+from checker.cel import Engine, engine
 from checker.errors import UsageError
 from checker.findings import RuleInfo
 from checker.loader import DisplayPaths
@@ -25,6 +25,7 @@ class Policy:
     rules: tuple[Rule, ...]
     infos: tuple[RuleInfo, ...]  # every rule, structural ones included, sorted by id
     tree: FileTree  # the tree the rule files and waivers were read from
+    engine: Engine  # the CEL engine the rules were compiled by, and run by
 
 
 def _infos(rules: Sequence[Rule]) -> tuple[RuleInfo, ...]:
@@ -33,14 +34,19 @@ def _infos(rules: Sequence[Rule]) -> tuple[RuleInfo, ...]:
 
 def builtin_infos() -> tuple[RuleInfo, ...]:
     """Every built-in rule, without an ISMS (for `rules` and `explain`)."""
-    return _infos(load_rules(builtin_rule_files(), Compiler()))
+    return _infos(load_rules(builtin_rule_files(), engine()))
 
 
-def load_policy(tree: FileTree, display: DisplayPaths, origin: str = "") -> Policy:
+def load_policy(
+    tree: FileTree, display: DisplayPaths, origin: str = "", cel: Engine | None = None
+) -> Policy:
+    """The methodology and rules of the ISMS in `tree`, compiled by `cel` (default: the
+    native engine); `origin` names a commit in messages."""
     m = load_methodology(tree, display, origin)
     files = [*builtin_rule_files(), *org_rule_files(tree, m.paths["policies"], display)]
-    rules = tuple(load_rules(files, Compiler()))
-    return Policy(m, rules, _infos(rules), tree)
+    cel = cel or engine()
+    rules = tuple(load_rules(files, cel))
+    return Policy(m, rules, _infos(rules), tree, cel)
 
 
 def prepare(path: Path) -> Policy:

@@ -16,7 +16,7 @@ from typing import Any
 from lark import Token, Tree
 
 from checker import schema
-from checker.cel import CompileError, Compiler, Program
+from checker.cel import CompileError, Engine, Program
 from checker.errors import RuleError
 from checker.findings import RuleInfo, Severity
 from checker.kinds import variables
@@ -58,7 +58,7 @@ def org_rule_files(tree: FileTree, folder: str, display: DisplayPaths) -> list[R
     return [RuleFile(tree, rel, display.of(rel)) for rel in tree.yaml_files(folder)]
 
 
-def load_rules(files: Iterable[RuleFile], compiler: Compiler) -> list[Rule]:
+def load_rules(files: Iterable[RuleFile], compiler: Engine) -> list[Rule]:
     """Every rule of `files`, in order; ids must be unique across all of them."""
     rules: list[Rule] = []
     seen: dict[str, str] = {}
@@ -74,7 +74,7 @@ def load_rules(files: Iterable[RuleFile], compiler: Compiler) -> list[Rule]:
     return rules
 
 
-def _load_file(f: RuleFile, compiler: Compiler) -> list[Rule]:
+def _load_file(f: RuleFile, compiler: Engine) -> list[Rule]:
     shown = f.shown
     try:
         text = read_text(f.tree, f.rel)
@@ -98,7 +98,7 @@ def _compile_rule(
     parsed: Parsed,
     shown: str,
     text: Sequence[str],
-    compiler: Compiler,
+    compiler: Engine,
 ) -> Rule:
     resource = raw["resource"]
     resources = tuple(resource) if isinstance(resource, list) else (resource,)

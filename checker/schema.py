@@ -138,8 +138,9 @@ def _validator(kind: str) -> Any:
 
 
 def _blank_to_null(value: Any) -> Any:
-    """ "" counts as a missing value (docs/format.md, section 7), like null: optional fields may be blank and
-    the rule that needs them reports it; required ones are reported as having no value."""
+    """ "" counts as a missing value (docs/format.md, section 7), like null: optional
+    fields may be blank and the rule that needs them reports it; required ones are
+    reported as having no value."""
     if value == "":
         return None
     if isinstance(value, dict):

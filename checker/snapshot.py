@@ -114,7 +114,7 @@ def evaluate(
     results += dup_results(model)
     results += ref_results(model, [i.id for i in policy.infos])
     rules = [r for r in policy.rules if r.info.id in selected]
-    evaluator = Evaluator(model, today)
+    evaluator = Evaluator(model, today, policy.engine)
     results += evaluator.run(rules)  # every kind but waivers, judged last
     results = [r for r in results if r.rule in selected]
     results, matches = apply_waivers(results, model, today, selected)

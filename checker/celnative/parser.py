@@ -2,17 +2,16 @@
 language and build the same tree (rules.py checks names on that tree).
 
 Building the LALR parser from the grammar takes ~130 ms; with lark's cache (`cache=`
-a file) loading it takes ~8 ms. The cache lives in the user's cache directory
-(`$XDG_CACHE_HOME/isms-check`, else `~/.cache/isms-check`), never in the checked
-repository, keyed by lark's and Python's versions; lark checks the grammar's hash on
-load and rebuilds a stale or broken file. Where the directory cannot be written the
-parser is built without a cache. `ISMS_CHECK_NO_CACHE=1` turns the cache off.
+a file) loading it takes ~8 ms. The cache lives in the run's cache folder (cache.py:
+the user cache folder, never the checked repository; none with --no-cache), keyed by
+lark's and Python's versions; lark checks the grammar's hash on load and rebuilds a
+stale or broken file. Where the folder cannot be written the parser is built without
+a cache.
 """
 
 from __future__ import annotations
 
 import importlib.util
-import os
 import re
 import sys
 from functools import cache
@@ -31,13 +30,6 @@ def grammar_path() -> Path:
     if spec is None or spec.origin is None:
         raise RuntimeError("cel-python is not installed")
     return Path(spec.origin).parent / "cel.lark"
-
-
-def cache_dir() -> Path | None:
-    if os.environ.get("ISMS_CHECK_NO_CACHE"):
-        return None
-    base = os.environ.get("XDG_CACHE_HOME") or os.path.join(Path.home(), ".cache")
-    return Path(base) / "isms-check"
 
 
 def _ambiguous_literals(t: Token) -> Token:
@@ -72,8 +64,7 @@ def build_parser(cache_file: Path | None) -> Lark:
     )
 
 
-def default_cache_file() -> Path | None:
-    folder = cache_dir()
+def cache_file(folder: Path | None) -> Path | None:
     if folder is None:
         return None
     version = f"lark{lark.__version__}-py{sys.version_info[0]}{sys.version_info[1]}"
@@ -81,16 +72,17 @@ def default_cache_file() -> Path | None:
 
 
 @cache
-def cel_parser() -> Lark:
-    """The process's CEL parser (built on first use, from the cache if there is one)."""
-    return build_parser(default_cache_file())
+def cel_parser(folder: Path | None = None) -> Lark:
+    """The process's CEL parser (built on first use, from the cache in `folder` if
+    there is one)."""
+    return build_parser(cache_file(folder))
 
 
-def parse(text: str) -> Tree[Token]:
+def parse(text: str, cache_dir: Path | None = None) -> Tree[Token]:
     """The lark tree of a CEL expression, or CompileError with the first line of the
-    message cel-python gives (checker.cel's compile does the same)."""
+    message cel-python gives (checker.celpython's compile does the same)."""
     try:
-        return cel_parser().parse(text)
+        return cel_parser(cache_dir).parse(text)
     except (UnexpectedToken, UnexpectedCharacters) as e:
         message = e.get_context(text)
         raise CompileError(message.splitlines()[0], e.line or 1, e.column or 1) from e

@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 from dataclasses import dataclass
 from functools import cache
+from pathlib import Path
 from typing import Any
 
 from lark import Token, Tree
@@ -239,9 +240,12 @@ class Program:
         return bridge.cel_repr(result)
 
 
-def compile_program(expression: str, budget: Budget | None = None) -> Program:
-    """Parse (CompileError on a syntax error) and generate the Python function."""
-    tree = parse(expression)
+def compile_program(
+    expression: str, budget: Budget | None = None, cache_dir: Path | None = None
+) -> Program:
+    """Parse (CompileError on a syntax error) and generate the Python function.
+    `cache_dir`: where the parser's tables are kept across runs (None: built afresh)."""
+    tree = parse(expression, cache_dir)
     try:
         generated = Codegen().generate(tree)
     except RecursionError:

@@ -17,6 +17,7 @@ from pathlib import Path
 
 from checker import engine
 from checker.cache import default_dir
+from checker.cel import ENGINES
 from checker.commands import Command
 from checker.errors import UsageError
 from checker.findings import FAIL_ON_CHOICES
@@ -92,6 +93,11 @@ def configure(parser: argparse.ArgumentParser) -> None:
         "--allow-shallow", action="store_true", help="run in a shallow clone, skipping GIT-* rules"
     )
     parser.add_argument(
+        "--engine", choices=("auto", *ENGINES), default="auto",
+        help="the CEL engine: native (compiled to Python; the default, auto) or "
+        "cel-python (the reference interpreter, slower); both give the same findings",
+    )  # fmt: skip
+    parser.add_argument(
         "--no-cache", action="store_true",
         help="do not use or update the cache of checked files and compiled rules "
         "(kept in the user cache folder, never in the repository)",
@@ -116,6 +122,7 @@ def parse(
         new_only=args.new_only,
         policy_from=args.policy_from,
         allow_shallow=args.allow_shallow,
+        engine=args.engine,
         cache_dir=None if args.no_cache else default_dir(),
         progress=ProgressLine(sys.stderr) if sys.stderr.isatty() else None,
     )

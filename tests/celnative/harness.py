@@ -10,8 +10,9 @@ from typing import Any
 
 from celpy import celtypes
 
-from checker.cel import CompileError, Compiler, EvalError, NativeEngine, to_cel
+from checker.cel import CompileError, EvalError, NativeEngine
 from checker.celnative.bridge import to_celpy
+from checker.celpython import Compiler, to_cel
 
 Outcome = tuple[str, ...]
 _REFERENCE = Compiler()

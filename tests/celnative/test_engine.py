@@ -7,7 +7,8 @@ import datetime
 import pytest
 from celpy import celtypes
 
-from checker.cel import CompileError, Compiler, EvalError, NativeEngine, engine
+from checker.cel import CompileError, EvalError, NativeEngine, engine
+from checker.celpython import Compiler
 from checker.rules import _check_names
 
 

@@ -13,9 +13,11 @@ from typing import Any
 import pytest
 import yaml
 
-from checker.cel import Compiler, NativeEngine, to_cel
+from checker.cel import NativeEngine
+from checker.celpython import Compiler, to_cel
 from checker.evaluate import Evaluator
 from checker.loader import DisplayPaths
+from checker.model import PolicyChange
 from checker.policy import Policy, load_policy
 from checker.rules import Rule
 from checker.snapshot import Snapshot, evaluate
@@ -45,18 +47,19 @@ def case_targets(folder: Path, tmp: Path) -> tuple[Policy, list[Target]]:
         case.build(root)
     today = case.today if folder != BASE else DEFAULT_TODAY
     tree, display = DiskTree(root), DisplayPaths.for_root(root)
-    policy = load_policy(tree, display)
+    policy = load_policy(tree, display, cel=Compiler())
     dates = {
         p.relative_to(root).as_posix(): datetime.date(2026, 5, 1) for p in root.rglob("*.y*ml")
     }
     snapshot = Snapshot(tree, display, dates)
     every = {i.id for i in policy.infos}
-    _, base = evaluate(policy, snapshot, today, every)
-    change = {"methodology": ["appetite"], "policies": ["policies/own.yaml"], "waivers": True}
-    _, model = evaluate(policy, snapshot, today, every, base, change)
-    evaluator = Evaluator(model, today)
+    base = evaluate(policy, snapshot, today, every).model
+    change = PolicyChange(("appetite",), ("policies/own.yaml",), True)
+    model = evaluate(policy, snapshot, today, every, base, change).model
+    evaluator = Evaluator(model, today, policy.engine)
+    matches = {w.id: 1 for w in model.unique("waiver")}
     targets = [(r, dict(t.activation)) for r, ts in evaluator.targets.items() for t in ts]
-    targets += [("waiver", dict(t.activation)) for t in evaluator.waiver_targets()]
+    targets += [("waiver", dict(t.activation)) for t in evaluator.waiver_targets(matches)]
     return policy, targets
 
 
