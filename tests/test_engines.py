@@ -57,7 +57,7 @@ def test_a_generated_register_in_pr_mode(tmp_path: Path) -> None:
         )
         month = rng.randint(2, 9)
         accept = (
-            f"acceptance: {{by: CISO, date: 2026-01-01, expires: 2026-0{month}-01, rationale: ok}}\n"
+            f"acceptance: {{by: CISO, date: 2026-01-01, expires: 2026-0{month}-01, rationale: r}}\n"
             if n % 4 == 0 else ""
         )  # fmt: skip
         repo.write(
