@@ -182,7 +182,8 @@ def checker_from(args_path: str | None, workdir: Path) -> Checker:
 
 def _source_revision(src: Path) -> str:
     try:
-        sha = git(src, "rev-parse", "--short", "HEAD").strip()
+        # the last commit that changed what gets installed (not bench/ or the docs)
+        sha = git(src, "log", "-1", "--format=%h", "--", *SOURCES).strip()
         dirty = git(src, "status", "--porcelain", "--", *SOURCES).strip()
     except (subprocess.CalledProcessError, OSError):
         return "(not a git checkout)"
@@ -503,7 +504,7 @@ def machine() -> dict[str, Any]:
         "cpu_model": model,
         "memory_gib": round(mem_gib, 1),
         "system": f"{platform.system()} {platform.release()}",
-        "load_before": os.getloadavg()[0] if hasattr(os, "getloadavg") else None,
+        "load_before": round(os.getloadavg()[0], 2) if hasattr(os, "getloadavg") else None,
     }
 
 
@@ -600,8 +601,10 @@ def main(
         "machine": machine(),
     }
     jobs = build_jobs(plan, checker, cache=False)
-    probe_repo = next((j.repo for j in jobs if j.repo is not None and j.size), None)
-    left = detect_cache(checker, probe_repo, caches) if probe_repo else []
+    # one untimed check of a small repository: does the checker leave a cache behind?
+    left = detect_cache(
+        checker, ensure_repo(Params(risks=50, seed=plan.seed), plan.workdir), caches
+    )
     cache = checker.no_cache_flag or bool(left)
     if cache:
         jobs = build_jobs(plan, checker, cache=True)
