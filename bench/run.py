@@ -112,7 +112,11 @@ def interpreter_of(exe: Path) -> Path:
         head = ""
     first = head.splitlines()[0] if head else ""
     if first.startswith("#!") and "python" in first:
-        return Path(first[2:].strip().split()[0])
+        words = first[2:].split()
+        if Path(words[0]).name == "env" and len(words) > 1:  # #!/usr/bin/env python3
+            found = shutil.which(words[-1])
+            return Path(found) if found else Path(sys.executable)
+        return Path(words[0])
     m = re.search(r"exec' (\S+python\S*)", head)
     if m:
         return Path(m.group(1))

@@ -216,3 +216,50 @@ def test_run_end_to_end(tmp_path: Path) -> None:
     assert len(check_job["samples"]) == 1
     assert all(s["exit"] == 1 and s["maxrss_mib"] > 10 for s in check_job["samples"])
     assert check_job["argv"][1:3] == ["check", str(tmp_path / "repos" / "risks-30-seed-1")]
+
+
+FAKE_CHECKER = """#!{python}
+# A stand-in isms-check with a cache: --no-cache in its help, a cache file written to
+# XDG_CACHE_HOME unless --no-cache is given.
+import os, sys
+args = sys.argv[1:]
+if "--help" in args:
+    print("usage: isms-check check [--no-cache] [path]")
+elif "--version" in args:
+    print("isms-check 9.9.9")
+else:
+    if "--no-cache" not in args:
+        folder = os.path.join(os.environ["XDG_CACHE_HOME"], "isms-check")
+        os.makedirs(folder, exist_ok=True)
+        open(os.path.join(folder, "cache"), "w").close()
+    sys.exit(1)
+"""
+
+
+def test_run_with_a_cache_has_cold_and_warm_rows(tmp_path: Path) -> None:
+    fake = tmp_path / "isms-check"
+    fake.write_text(FAKE_CHECKER.format(python=sys.executable))
+    fake.chmod(0o755)
+    plan = run.Plan((20,), ("check", "version"), 1, 1, 10, tmp_path / "work")
+    out: list[str] = []
+    assert run.main(plan, str(fake), tmp_path / "out.json", out.append) == 0
+    text = "".join(out)
+    assert "| check (warm) | 20 |" in text and "cold runs pass --no-cache" in text
+    doc = json.loads((tmp_path / "out.json").read_text())
+    assert doc["checker"]["version"] == "isms-check 9.9.9"
+    jobs = {j["key"]: j for j in doc["jobs"]}
+    assert jobs["check@20"]["argv"][-1] == "--no-cache"
+    assert "--no-cache" not in jobs["check-warm@20"]["argv"]
+    assert jobs["check-warm@20"]["floor"] == "floor@20"
+
+
+def test_interpreter_of_console_scripts(tmp_path: Path) -> None:
+    plain = tmp_path / "a"
+    plain.write_text("#!/opt/venv/bin/python3.11\nimport sys\n")
+    assert run.interpreter_of(plain) == Path("/opt/venv/bin/python3.11")
+    long = tmp_path / "b"  # pip's form for interpreter paths that are too long
+    long.write_text("#!/bin/sh\n'''exec' /very/long/venv/bin/python \"$0\" \"$@\"\n' '''\n")
+    assert run.interpreter_of(long) == Path("/very/long/venv/bin/python")
+    env = tmp_path / "c"
+    env.write_text("#!/usr/bin/env python3\n")
+    assert run.interpreter_of(env).name.startswith("python")
