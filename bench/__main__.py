@@ -95,7 +95,7 @@ def cmd_check(args: argparse.Namespace) -> int:
     import contextlib
     import io
 
-    from checker import cli
+    from checker import main as cli
 
     repo = run.ensure_repo(generate.Params(risks=args.risks, seed=args.seed), args.workdir)
     argv = [str(repo), "--today", generate.TODAY.isoformat()]

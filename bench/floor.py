@@ -77,12 +77,25 @@ def jsonschema_validator(schemas: Path) -> Validate:
 
     validators: dict[str, Any] = {}
 
+    from referencing import Registry, Resource
+
+    files = {
+        p.name[: -len(".schema.json")]: json.loads(p.read_text(encoding="utf-8"))
+        for p in sorted(schemas.glob("*.schema.json"))
+    }
+    # the schemas refer to each other (common.schema.json) by their $id: resolve offline
+    registry: Registry[Any] = Registry().with_resources(
+        (doc["$id"], Resource.from_contents(doc)) for doc in files.values() if "$id" in doc
+    )
+
     def run(kind: str, entity: Any) -> int:
         v = validators.get(kind)
         if v is None:
-            root = json.loads((schemas / f"{kind}.schema.json").read_text(encoding="utf-8"))
-            sub = {"$schema": root["$schema"], "$defs": root["$defs"], "$ref": f"#/$defs/{kind}"}
-            v = validators[kind] = Draft202012Validator(sub, format_checker=FormatChecker())
+            root = files[kind]
+            sub = {"$schema": root["$schema"], "$ref": f"{root['$id']}#/$defs/{kind}"}
+            v = validators[kind] = Draft202012Validator(
+                sub, registry=registry, format_checker=FormatChecker()
+            )
         return sum(1 for _ in v.iter_errors(entity))
 
     return run

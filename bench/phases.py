@@ -1,8 +1,8 @@
 """`python -m bench profile`: where a check's time goes, by phase.
 
-Startup is measured apart, as `python -X importtime -c "import checker.cli"` in a fresh
+Startup is measured apart, as `python -X importtime -c "import checker.main"` in a fresh
 process (the sum of every module's own import time). The run itself goes through
-`checker.cli.main` in this process under cProfile, and its time is split into phases by
+`checker.main.main` in this process under cProfile, and its time is split into phases by
 module prefix: each function belongs to the group of its module (a phase below, or its
 own module when no phase claims it, or "outside" for libraries and built-ins). A group's
 time is what enters it from other checker groups (cProfile's per-caller cumulative
@@ -109,11 +109,11 @@ def split(raw: Mapping[Func, Any], modules: Mapping[str, str]) -> Split:
 
 
 def import_times(python: str = sys.executable) -> tuple[float, list[tuple[str, float]]]:
-    """Seconds of `import checker.cli` in a fresh interpreter (the sum of every module's
+    """Seconds of `import checker.main` in a fresh interpreter (the sum of every module's
     own import time), and that sum per top-level package (celpy, lark, git, ...),
     largest first."""
     done = subprocess.run(
-        [python, "-X", "importtime", "-c", "import checker.cli"],
+        [python, "-X", "importtime", "-c", "import checker.main"],
         capture_output=True,
         text=True,
         check=False,
@@ -130,7 +130,7 @@ def import_times(python: str = sys.executable) -> tuple[float, list[tuple[str, f
 
 def profile_check(argv: list[str]) -> tuple[pstats.Stats, int]:
     """Runs `isms-check ARGV` in this process under cProfile; stdout is swallowed."""
-    from checker import cli
+    from checker import main as cli
 
     profiler = cProfile.Profile()
     with contextlib.redirect_stdout(io.StringIO()):

@@ -21,7 +21,7 @@ import pytest
 from bench import floor, history, phases, run
 from bench.generate import TODAY, Params, generate, read_manifest, tree_digest
 from bench.gitstream import git
-from checker import cli
+from checker import main as cli
 
 SIZES = (25, 50, 100)
 REPORTS: dict[tuple[Path, tuple[str, ...]], tuple[int, dict[str, Any]]] = {}
