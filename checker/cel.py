@@ -29,12 +29,12 @@ checker.celnative.functions.)
 from __future__ import annotations
 
 from collections.abc import Mapping
-from pathlib import Path
 from typing import Any, ClassVar, Protocol
 
 from lark import Tree
 
 from checker import celnative
+from checker.cache import Cache, digest
 from checker.celnative.errors import CompileError, EvalError
 
 __all__ = ["ENGINES", "CompileError", "Engine", "EvalError", "NativeEngine", "Program", "engine"]
@@ -53,6 +53,11 @@ class Program(Protocol):
     @property
     def ast(self) -> Tree[Any]:
         """The expression's parse tree (cel-python's grammar, for both engines)."""
+        ...
+
+    @property
+    def names(self) -> tuple[tuple[str, int, int], ...]:
+        """The variables it reads, with line and column (celnative.parser.free_names)."""
         ...
 
     def run(self, activation: Mapping[str, Any]) -> Any:
@@ -82,18 +87,18 @@ class Engine(Protocol):
 
 class NativeEngine:
     """The native engine (checker.celnative): each distinct expression compiles once
-    per process and budget. `budget` limits what one evaluation may spend (steps,
-    sizes of built values); the default is generous. `cache_dir`: where the parser's
-    tables are kept across runs (None: built afresh)."""
+    per process and budget, and, with a cache (cache.py), once until the tool changes:
+    the generated code is kept, so a warm run neither parses nor generates. `budget`
+    limits what one evaluation may spend (steps, sizes of built values); the default is
+    generous."""
 
     name = "native"
     _cache: ClassVar[dict[tuple[celnative.Budget, str], celnative.Program]] = {}
 
-    def __init__(
-        self, budget: celnative.Budget | None = None, cache_dir: Path | None = None
-    ) -> None:
+    def __init__(self, budget: celnative.Budget | None = None, cache: Cache | None = None) -> None:
         self.budget = budget or celnative.Budget()
-        self.cache_dir = cache_dir
+        self.store = cache.store("cel native") if cache is not None else None
+        self.parser_dir = cache.folder if cache is not None else None
 
     def value(self, data: Any) -> Any:
         return data
@@ -102,15 +107,23 @@ class NativeEngine:
         key = (self.budget, expression)
         program = self._cache.get(key)
         if program is None:
-            program = celnative.compile_program(expression, self.budget, self.cache_dir)
+            compiled = self.store.get(digest(expression)) if self.store is not None else None
+            if compiled is not None:
+                generated, names = compiled
+                program = celnative.Program(expression, generated, names, self.budget)
+            else:
+                program = celnative.compile_program(expression, self.budget, self.parser_dir)
+                if self.store is not None:
+                    self.store.put(digest(expression), (program.generated, program.names))
             self._cache[key] = program
         return program
 
 
-def engine(name: str = "auto", cache_dir: Path | None = None) -> Engine:
-    """The engine called `name` ("native", "cel-python"); "auto" is native."""
+def engine(name: str = "auto", cache: Cache | None = None) -> Engine:
+    """The engine called `name` ("native", "cel-python"); "auto" is native. `cache`:
+    the run's cache across runs, if any."""
     if name in ("auto", "native"):
-        return NativeEngine(cache_dir=cache_dir)
+        return NativeEngine(cache=cache)
     if name == "cel-python":
         from checker.celpython import Compiler
 

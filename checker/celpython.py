@@ -22,6 +22,7 @@ from lark import Tree
 
 from checker.celnative.bridge import format_celpy as _cel_repr
 from checker.celnative.errors import CompileError, EvalError
+from checker.celnative.parser import Name, free_names
 
 CelValue = Any
 
@@ -110,6 +111,10 @@ class CelPythonProgram:
     def ast(self) -> Tree[Any]:
         tree: Tree[Any] = self.runner.ast
         return tree
+
+    @property
+    def names(self) -> tuple[Name, ...]:
+        return free_names(self.ast)
 
     def run(self, activation: Mapping[str, CelValue]) -> CelValue:
         try:

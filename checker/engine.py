@@ -100,7 +100,7 @@ def _run(options: Options, cache: Cache) -> Report:
             **dict.fromkeys(history.uncommitted(), options.today),
         }
     head = Snapshot(head_tree, display, head_dates)
-    cel = engine(options.engine, options.cache_dir)
+    cel = engine(options.engine, cache if options.cache_dir else None)
     head_policy = load_policy(head_tree, display, cel=cel)
     # base and head share most files: each is checked once, and not again until it changes
     documents = Documents(cache.store("documents") if options.cache_dir else None)

@@ -13,8 +13,6 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from lark import Token, Tree
-
 from checker import schema
 from checker.cel import CompileError, Engine, Program
 from checker.errors import RuleError
@@ -25,11 +23,6 @@ from checker.resources import data_dir
 from checker.tree import DiskTree, FileTree
 
 COMMON_VARIABLES = ("isms", "today", "kind", "entity")
-_MACROS = {"all", "exists", "exists_one", "map", "filter"}
-_TYPE_NAMES = {
-    "int", "uint", "double", "bool", "string", "bytes", "list", "map", "null_type", "type",
-    "timestamp", "duration", "google",
-}  # fmt: skip
 
 
 @dataclass(frozen=True)
@@ -174,29 +167,11 @@ def _walk(text: Sequence[str], index: int, column: int, offset: int) -> tuple[in
 
 
 def _check_names(program: Program, known: set[str], resources: tuple[str, ...]) -> None:
-    tree = program.ast
-    if not isinstance(tree, Tree):
-        return
-    bound: set[str] = set()
-    idents: list[Token] = []
-    for node in tree.iter_subtrees():
-        if node.data == "member_dot_arg" and len(node.children) >= 3:
-            method, args = node.children[1], node.children[2]
-            if str(method) in _MACROS and isinstance(args, Tree) and args.children:
-                first = args.children[0]
-                for token in first.scan_values(lambda v: isinstance(v, Token)):
-                    bound.add(str(token))
-                    break
-        elif node.data == "ident" and node.children:
-            token = node.children[0]
-            if isinstance(token, Token):
-                idents.append(token)
-    for token in idents:
-        name = str(token)
-        if name not in known and name not in bound and name not in _TYPE_NAMES:
+    for name, line, column in program.names:
+        if name not in known:
             raise CompileError(
                 f"unknown name '{name}': a {' / '.join(resources)} rule can use "
                 f"{', '.join(sorted(known))}",
-                token.line or 1,
-                token.column or 1,
+                line,
+                column,
             )

@@ -89,3 +89,40 @@ def parse(text: str, cache_dir: Path | None = None) -> Tree[Token]:
     except (LexError, ParseError) as e:
         first = str(e.args[0]).splitlines()[0] if e.args else "syntax error"
         raise CompileError(first, 1, 1) from e
+
+
+_MACROS = {"all", "exists", "exists_one", "map", "filter"}
+_TYPE_NAMES = {
+    "int", "uint", "double", "bool", "string", "bytes", "list", "map", "null_type", "type",
+    "timestamp", "duration", "google",
+}  # fmt: skip
+Name = tuple[str, int, int]  # an identifier with its line and column in the expression
+
+
+def free_names(tree: Tree[Token]) -> tuple[Name, ...]:
+    """The variables an expression reads: identifiers that no macro binds (the `r` of
+    `x.all(r, ...)`) and that are not type names, with their positions."""
+    bound: set[str] = set()
+    idents: list[Token] = []
+    for node in tree.iter_subtrees():
+        if node.data == "member_dot_arg" and len(node.children) >= 3:
+            method, args = node.children[1], node.children[2]
+            if str(method) in _MACROS and isinstance(args, Tree) and args.children:
+                first = args.children[0]
+                tokens = (
+                    [first]
+                    if isinstance(first, Token)
+                    else first.scan_values(lambda v: isinstance(v, Token))
+                )
+                for name in tokens:
+                    bound.add(str(name))
+                    break
+        elif node.data == "ident" and node.children:
+            child = node.children[0]
+            if isinstance(child, Token):
+                idents.append(child)
+    return tuple(
+        (str(t), t.line or 1, t.column or 1)
+        for t in idents
+        if str(t) not in bound and str(t) not in _TYPE_NAMES
+    )

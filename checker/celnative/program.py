@@ -21,7 +21,7 @@ from checker.celnative.errors import (
     RaisedError,
 )
 from checker.celnative.functions import call_other
-from checker.celnative.parser import parse
+from checker.celnative.parser import Name, free_names, parse
 from checker.celnative.values import PyBytes, PyInt, PyList, PyStr
 
 
@@ -192,13 +192,28 @@ class Program:
     code is generated when the program is made (errors are compile errors then) and
     compiled by Python on first use: a rule's message often never runs."""
 
-    def __init__(self, source: str, ast: Tree[Token], generated: Generated, budget: Budget) -> None:
+    def __init__(
+        self,
+        source: str,
+        generated: Generated,
+        names: tuple[Name, ...],
+        budget: Budget,
+        ast: Tree[Token] | None = None,
+    ) -> None:
         self.source = source
-        self.ast = ast
+        self.generated = generated
+        self.names = names  # the variables it reads, with their positions
         self.python = generated.source  # the generated code, for debugging
-        self._generated = generated
+        self._ast = ast
         self._budget = budget
         self._function: Any = None
+
+    @property
+    def ast(self) -> Tree[Token]:
+        """The parse tree; a program from the cache parses its source again on demand."""
+        if self._ast is None:
+            self._ast = parse(self.source)
+        return self._ast
 
     @property
     def runner(self) -> Program:
@@ -208,11 +223,11 @@ class Program:
     def _compile(self) -> Any:
         namespace: dict[str, Any] = {
             **_static_namespace(),
-            **self._generated.constants,
+            **self.generated.constants,
             "_BUDGET": self._budget,
             "_MAX_STEPS": self._budget.steps,
         }
-        code = compile(self._generated.source, f"<cel {self.source[:40]!r}>", "exec")
+        code = compile(self.generated.source, f"<cel {self.source[:40]!r}>", "exec")
         exec(code, namespace)
         self._function = namespace["_cel"]
         return self._function
@@ -250,4 +265,4 @@ def compile_program(
         generated = Codegen().generate(tree)
     except RecursionError:
         raise CompileError("the expression is nested too deeply", 1, 1) from None
-    return Program(expression, tree, generated, budget or Budget())
+    return Program(expression, generated, free_names(tree), budget or Budget(), tree)
