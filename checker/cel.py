@@ -36,10 +36,9 @@ from lark import Tree
 from checker import celnative
 from checker.cache import Cache, digest
 from checker.celnative.errors import CompileError, EvalError
+from checker.options import ENGINES
 
 __all__ = ["ENGINES", "CompileError", "Engine", "EvalError", "NativeEngine", "Program", "engine"]
-
-ENGINES = ("native", "cel-python")  # --engine's choices, besides auto (= native)
 
 
 class Program(Protocol):
@@ -108,13 +107,14 @@ class NativeEngine:
         program = self._cache.get(key)
         if program is None:
             compiled = self.store.get(digest(expression)) if self.store is not None else None
-            if compiled is not None:
-                generated, names = compiled
-                program = celnative.Program(expression, generated, names, self.budget)
+            if isinstance(compiled, tuple) and len(compiled) == 3:  # else a miss
+                generated, names, code = compiled
+                program = celnative.Program(expression, generated, names, self.budget, code=code)
             else:
                 program = celnative.compile_program(expression, self.budget, self.parser_dir)
                 if self.store is not None:
-                    self.store.put(digest(expression), (program.generated, program.names))
+                    entry = (program.generated, program.names, program.code())
+                    self.store.put(digest(expression), entry)
             self._cache[key] = program
         return program
 

@@ -10,8 +10,7 @@ from __future__ import annotations
 
 import dataclasses
 import datetime
-from collections.abc import Callable, Sequence
-from dataclasses import dataclass, field
+from collections.abc import Sequence
 from pathlib import Path
 
 from checker import __version__
@@ -24,6 +23,7 @@ from checker.history import SHALLOW_MESSAGE, History, ShallowCloneError
 from checker.loader import DisplayPaths
 from checker.methodology import find_root, isms_file
 from checker.model import Model, PolicyChange
+from checker.options import Options, utc_today
 from checker.policy import Policy, builtin_infos, load_policy, prepare, select_rules
 from checker.snapshot import Snapshot, evaluate
 from checker.tree import DiskTree
@@ -32,25 +32,6 @@ __all__ = ["Options", "Report", "RuleInfo", "builtin_infos", "prepare", "run", "
 
 GIT_RULE_PREFIX = "GIT-"  # rules that need git history
 METHODOLOGY_KEYS = ("appetite", "scales", "levels", "review")  # GIT-003 watches these
-
-
-def utc_today() -> datetime.date:
-    return datetime.datetime.now(datetime.timezone.utc).date()
-
-
-@dataclass(frozen=True)
-class Options:
-    path: Path = Path(".")
-    today: datetime.date = field(default_factory=utc_today)
-    select: tuple[str, ...] = ()
-    ignore: tuple[str, ...] = ()
-    base: str | None = None  # PR mode: the base commit
-    new_only: bool = False
-    policy_from: str = "head"  # head | base
-    allow_shallow: bool = False
-    engine: str = "auto"  # the CEL engine: auto (= native) | native | cel-python
-    cache_dir: Path | None = None  # the cache across runs (cache.py); None: no cache
-    progress: Callable[[str], None] | None = None  # told each step of a long run
 
 
 def _policy_change(head: Policy, base: Policy) -> PolicyChange:

@@ -6,13 +6,13 @@ and `git status` runs with --no-optional-locks so that not even the index is rew
 from __future__ import annotations
 
 import datetime
+import functools
 import re
+import subprocess
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
-
-import git
 
 from checker.errors import FatalError, UsageError
 from checker.tree import GitTree
@@ -74,44 +74,65 @@ class ShallowCloneError(FatalError):
     """History is truncated (exit 2)."""
 
 
+class GitFailed(Exception):
+    """A git command that exited non-zero."""
+
+
 @dataclass(frozen=True)
 class History:
-    repo: Any  # git.Repo
+    """The git repository holding the ISMS. Plain checks run git itself (a log, a
+    status); PR mode reads commits and trees through GitPython (`repo`), imported only
+    then: importing it costs more than a small check."""
+
     top: Path
     prefix: str  # the ISMS root relative to the work tree's top ("" at the top)
 
     @staticmethod
     def open(root: Path) -> History | None:
-        """The repository holding `root`, or None outside git."""
+        """The repository holding `root`, or None outside git (or without git)."""
         try:
-            repo = git.Repo(root, search_parent_directories=True)
-        except (git.InvalidGitRepositoryError, git.NoSuchPathError):
+            done = subprocess.run(
+                ["git", "rev-parse", "--show-toplevel"],
+                cwd=root, capture_output=True, text=True, check=False,
+            )  # fmt: skip
+        except OSError:
             return None
-        if repo.bare or repo.working_tree_dir is None:
-            return None
-        top = Path(repo.working_tree_dir).resolve()
+        if done.returncode != 0 or not done.stdout.strip():
+            return None  # not a repository, or a bare one
+        top = Path(done.stdout.strip()).resolve()
         rel = root.resolve().relative_to(top).as_posix()
-        return History(repo, top, "" if rel == "." else rel)
+        return History(top, "" if rel == "." else rel)
+
+    @functools.cached_property
+    def repo(self) -> Any:  # git.Repo
+        import git
+
+        return git.Repo(self.top)
 
     def _git(self, *args: str) -> str:
-        out: str = self.repo.git.execute(
+        done = subprocess.run(
             ["git", "--no-optional-locks", "-c", "core.quotepath=off", *args],
-            with_extended_output=False,
-        )
-        return out
+            cwd=self.top, capture_output=True, text=True, encoding="utf-8",
+            errors="surrogateescape", check=False,
+        )  # fmt: skip
+        if done.returncode != 0:
+            raise GitFailed(done.stderr.strip())
+        return done.stdout
 
     def is_shallow(self) -> bool:
         return self._git("rev-parse", "--is-shallow-repository").strip() == "true"
 
     def has_commits(self) -> bool:
         try:
-            self.repo.head.commit  # noqa: B018
-        except ValueError:
+            self._git("rev-parse", "--verify", "--quiet", "HEAD")
+        except GitFailed:
             return False
         return True
 
     def resolve(self, ref: str) -> Any:
         """The commit `ref` names; exit 2 with a hint when it is unknown."""
+        import git
+
         try:
             return self.repo.commit(ref)
         except (git.BadName, ValueError, git.GitCommandError) as e:
@@ -123,13 +144,13 @@ class History:
     def _refspecs(self, remote: str) -> list[str]:
         try:
             return self._git("config", "--get-all", f"remote.{remote}.fetch").split()
-        except git.GitCommandError:  # none configured
+        except GitFailed:  # none configured
             return []
 
     def _exists(self, ref: str) -> bool:
         try:
-            self.repo.commit(ref)
-        except (git.BadName, ValueError, git.GitCommandError):
+            self._git("rev-parse", "--verify", "--quiet", f"{ref}^{{commit}}")
+        except GitFailed:
             return False
         return True
 

@@ -107,3 +107,7 @@ def variables(resource: str) -> tuple[str, ...]:
 
 def children(parent: str) -> tuple[Kind, ...]:
     return tuple(k for k in KINDS if k.parent == parent)
+
+
+# The documents that have a schema a user can ask for (`isms-check schema KIND`).
+DOCUMENTS: tuple[str, ...] = ("isms", *(k.schema for k in KINDS if k.parent is None), "rules")

@@ -24,18 +24,18 @@ import json
 import re
 from collections.abc import Mapping
 from dataclasses import dataclass
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from jsonschema import Draft202012Validator, FormatChecker, validators
-from jsonschema.exceptions import ValidationError
-from referencing import Registry, Resource
-
-from checker.kinds import RESOURCES
+from checker.kinds import DOCUMENTS, RESOURCES
 from checker.loader import JsonPath
 from checker.resources import data_dir
 
+if TYPE_CHECKING:  # jsonschema and referencing are imported when a document is validated
+    from jsonschema.exceptions import ValidationError
+    from referencing import Registry
+
 # The kinds `isms-check schema` offers (v1); `schema_names()` lists every schema file.
-KINDS = ("isms", "risk", "control", "plan", "waiver", "rules")
+KINDS = DOCUMENTS
 COMMON = "common"  # the shared definitions: no file is validated against it
 _SUFFIX = ".schema.json"
 _REQUIRED = re.compile(r"^'(.+)' is a required property$")
@@ -89,6 +89,8 @@ def _homes() -> dict[str, str]:
 
 @functools.cache
 def _registry() -> Registry[Any]:
+    from referencing import Registry, Resource
+
     """The schema files by `$id`. No `retrieve`: an unknown reference fails, offline."""
     resources = [(s["$id"], Resource.from_contents(s)) for s in _schemas().values()]
     return Registry().with_resources(resources)
@@ -112,6 +114,8 @@ def _full_pattern(validator: Any, pattern: str, instance: Any, schema: Any) -> A
     if not isinstance(instance, str):
         return
     if not re.search(pattern, instance) or (pattern.endswith("$") and instance.endswith("\n")):
+        from jsonschema.exceptions import ValidationError
+
         yield ValidationError(f"{instance!r} does not match {pattern!r}")
 
 
@@ -120,21 +124,27 @@ def _is_integer(checker: Any, instance: Any) -> bool:
     return isinstance(instance, int) and not isinstance(instance, bool)
 
 
-_Validator = validators.extend(
-    Draft202012Validator,
-    {"pattern": _full_pattern},
-    type_checker=Draft202012Validator.TYPE_CHECKER.redefine("integer", _is_integer),
-)
+@functools.cache
+def _validator_class() -> Any:
+    from jsonschema import Draft202012Validator, validators
+
+    return validators.extend(
+        Draft202012Validator,
+        {"pattern": _full_pattern},
+        type_checker=Draft202012Validator.TYPE_CHECKER.redefine("integer", _is_integer),
+    )
 
 
 @functools.cache
 def _validator(kind: str) -> Any:
+    from jsonschema import FormatChecker
+
     node, schema = _located(kind)
     # A whole file is the root itself; an entity is reached by a reference to its
     # definition. Never a reference to a whole file: jsonschema would switch to the stock
     # validator class named by that file's `$schema` and lose the behaviour above.
     root = schema if node is schema else {"$ref": f"{schema['$id']}#/$defs/{kind}"}
-    return _Validator(root, registry=_registry(), format_checker=FormatChecker())
+    return _validator_class()(root, registry=_registry(), format_checker=FormatChecker())
 
 
 def _blank_to_null(value: Any) -> Any:

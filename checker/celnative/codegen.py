@@ -23,7 +23,6 @@ from __future__ import annotations
 
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
-from dataclasses import dataclass, field
 from typing import Any
 
 from lark import Token, Tree
@@ -31,6 +30,7 @@ from lark import Token, Tree
 from checker.celnative import bridge
 from checker.celnative.errors import CompileError
 from checker.celnative.functions import FUNCTIONS, TYPE_NAMES
+from checker.celnative.generated import Generated
 from checker.celnative.literals import literal_value
 
 Node = Tree[Token]
@@ -51,14 +51,6 @@ _ARITHMETIC = {
 _BLOCK_LIMIT = 14  # nested try/for before the code moves into a nested function
 _DEPTH_LIMIT = 90  # indentation levels (CPython's tokenizer allows 100)
 _KEYWORD_ATOMS = ("True", "False", "None")
-
-
-@dataclass
-class Generated:
-    """The Python source of `_cel(act)` and the constants it names."""
-
-    source: str
-    constants: dict[str, Any] = field(default_factory=dict)
 
 
 # reading the tree

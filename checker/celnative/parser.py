@@ -22,6 +22,7 @@ from lark import Lark, Token, Tree
 from lark.exceptions import LexError, ParseError, UnexpectedCharacters, UnexpectedToken
 
 from checker.celnative.errors import CompileError
+from checker.celnative.program import Name
 
 
 def grammar_path() -> Path:
@@ -96,7 +97,6 @@ _TYPE_NAMES = {
     "int", "uint", "double", "bool", "string", "bytes", "list", "map", "null_type", "type",
     "timestamp", "duration", "google",
 }  # fmt: skip
-Name = tuple[str, int, int]  # an identifier with its line and column in the expression
 
 
 def free_names(tree: Tree[Token]) -> tuple[Name, ...]:

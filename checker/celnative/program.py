@@ -2,16 +2,14 @@
 
 from __future__ import annotations
 
+import marshal
 from collections.abc import Mapping
 from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
-from typing import Any
-
-from lark import Token, Tree
+from typing import TYPE_CHECKING, Any
 
 from checker.celnative import bridge, operators
-from checker.celnative.codegen import Codegen, Generated
 from checker.celnative.errors import (
     BudgetError,
     CelError,
@@ -21,8 +19,13 @@ from checker.celnative.errors import (
     RaisedError,
 )
 from checker.celnative.functions import call_other
-from checker.celnative.parser import Name, free_names, parse
+from checker.celnative.generated import Generated
 from checker.celnative.values import PyBytes, PyInt, PyList, PyStr
+
+if TYPE_CHECKING:  # lark, the parser and the generator load only when compiling
+    from lark import Token, Tree
+
+Name = tuple[str, int, int]  # a variable an expression reads, with its line and column
 
 
 @dataclass(frozen=True)
@@ -199,6 +202,7 @@ class Program:
         names: tuple[Name, ...],
         budget: Budget,
         ast: Tree[Token] | None = None,
+        code: bytes | None = None,
     ) -> None:
         self.source = source
         self.generated = generated
@@ -206,12 +210,22 @@ class Program:
         self.python = generated.source  # the generated code, for debugging
         self._ast = ast
         self._budget = budget
+        self._code = code  # the compiled code, marshalled (from the cache across runs)
         self._function: Any = None
+
+    def code(self) -> bytes:
+        """The generated code compiled by Python, marshalled (for the cache)."""
+        if self._code is None:
+            compiled = compile(self.generated.source, f"<cel {self.source[:40]!r}>", "exec")
+            self._code = marshal.dumps(compiled)
+        return self._code
 
     @property
     def ast(self) -> Tree[Token]:
         """The parse tree; a program from the cache parses its source again on demand."""
         if self._ast is None:
+            from checker.celnative.parser import parse
+
             self._ast = parse(self.source)
         return self._ast
 
@@ -227,8 +241,7 @@ class Program:
             "_BUDGET": self._budget,
             "_MAX_STEPS": self._budget.steps,
         }
-        code = compile(self.generated.source, f"<cel {self.source[:40]!r}>", "exec")
-        exec(code, namespace)
+        exec(marshal.loads(self.code()), namespace)
         self._function = namespace["_cel"]
         return self._function
 
@@ -260,6 +273,9 @@ def compile_program(
 ) -> Program:
     """Parse (CompileError on a syntax error) and generate the Python function.
     `cache_dir`: where the parser's tables are kept across runs (None: built afresh)."""
+    from checker.celnative.codegen import Codegen
+    from checker.celnative.parser import free_names, parse
+
     tree = parse(expression, cache_dir)
     try:
         generated = Codegen().generate(tree)

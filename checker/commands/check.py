@@ -15,9 +15,8 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from checker import engine
+from checker import options as run_options
 from checker.cache import default_dir
-from checker.cel import ENGINES
 from checker.commands import Command
 from checker.errors import UsageError
 from checker.findings import FAIL_ON_CHOICES
@@ -33,7 +32,7 @@ from checker.reporters import FILE_FORMATS, REPORTERS, RenderOptions
 
 @dataclass(frozen=True)
 class CheckOptions:
-    run: engine.Options = field(default_factory=engine.Options)
+    run: run_options.Options = field(default_factory=run_options.Options)
     outputs: Outputs = field(default_factory=Outputs)
 
 
@@ -93,7 +92,7 @@ def configure(parser: argparse.ArgumentParser) -> None:
         "--allow-shallow", action="store_true", help="run in a shallow clone, skipping GIT-* rules"
     )
     parser.add_argument(
-        "--engine", choices=("auto", *ENGINES), default="auto",
+        "--engine", choices=("auto", *run_options.ENGINES), default="auto",
         help="the CEL engine: native (compiled to Python; the default, auto) or "
         "cel-python (the reference interpreter, slower); both give the same findings",
     )  # fmt: skip
@@ -113,9 +112,9 @@ def parse(
     tty = sys.stdout.isatty() if tty is None else tty
     if (args.new_only or args.policy_from == "base") and not args.base:
         raise UsageError("--new-only and --policy-from base need --base REF (PR mode)")
-    run = engine.Options(
+    run = run_options.Options(
         path=Path(args.path),
-        today=args.today or engine.utc_today(),
+        today=args.today or run_options.utc_today(),
         select=tuple(i for group in args.select for i in group),
         ignore=tuple(i for group in args.ignore for i in group),
         base=args.base,
@@ -137,6 +136,8 @@ def parse(
 
 
 def execute(options: CheckOptions) -> int:
+    from checker import engine
+
     try:
         report = engine.run(options.run)
     finally:

@@ -8,7 +8,6 @@ import sys
 from dataclasses import dataclass
 from pathlib import Path
 
-from checker import engine
 from checker.commands import Command
 from checker.findings import RuleInfo
 
@@ -22,8 +21,12 @@ class RulesOptions:
 def rule_infos(path: Path | None) -> list[RuleInfo]:
     """The built-in rules, or those that judge the ISMS at `path` (its own included)."""
     if path is not None:
-        return list(engine.prepare(path).infos)
-    return list(engine.builtin_infos())
+        from checker.policy import prepare
+
+        return list(prepare(path).infos)
+    from checker.policy import builtin_infos
+
+    return list(builtin_infos())
 
 
 def configure(parser: argparse.ArgumentParser) -> None:

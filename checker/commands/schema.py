@@ -14,7 +14,7 @@ import sys
 from dataclasses import dataclass
 
 from checker.commands import Command
-from checker.schema import KINDS, bundled_schema, load_schema
+from checker.kinds import DOCUMENTS as KINDS
 
 
 @dataclass(frozen=True)
@@ -23,6 +23,8 @@ class SchemaOptions:
 
 
 def kinds() -> str:
+    from checker.schema import load_schema
+
     width = max(len(kind) for kind in KINDS)
     lines = [f"{kind:<{width}}  {load_schema(kind).get('description', '')}" for kind in KINDS]
     return "\n".join(line.rstrip() for line in lines) + "\n"
@@ -43,6 +45,8 @@ def execute(options: SchemaOptions) -> int:
     if options.kind is None:
         sys.stdout.write(kinds())
     else:
+        from checker.schema import bundled_schema
+
         document = bundled_schema(options.kind)
         sys.stdout.write(json.dumps(document, indent=2, ensure_ascii=False) + "\n")
     return 0

@@ -94,7 +94,7 @@ def _bundle_validator(kind: str) -> Any:
     bundle = schema.bundled_schema(schema._homes().get(kind, kind))
     if kind in bundle.get("$defs", {}):
         bundle = {"$defs": bundle["$defs"], "$ref": f"#/$defs/{kind}"}
-    return schema._Validator(bundle, registry=Registry(), format_checker=FormatChecker())
+    return schema._validator_class()(bundle, registry=Registry(), format_checker=FormatChecker())
 
 
 @pytest.mark.parametrize("path", EXAMPLES, ids=case_id)

@@ -173,7 +173,7 @@ def test_every_reference_resolves_offline(name: str) -> None:
 def test_an_unknown_reference_fails_instead_of_being_fetched() -> None:
     from referencing.exceptions import Unresolvable
 
-    validator = schema._Validator(
+    validator = schema._validator_class()(
         {"$ref": "https://isms-check.dev/schemas/missing.schema.json#/$defs/x"},
         registry=schema._registry(),
     )
