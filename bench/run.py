@@ -443,6 +443,20 @@ def build_jobs(plan: Plan, checker: Checker, cache: bool) -> list[Job]:
                 repo=clone,
             )
         )
+        if cache:
+            jobs.append(
+                Job(
+                    "example-warm",
+                    "example",
+                    None,
+                    argv,
+                    clone,
+                    expect=(0,),
+                    floor=floor.key,
+                    repo=clone,
+                    warm=True,
+                )
+            )
     for size in plan.sizes:
         wanted = [
             (s, x) for s, x in (("check", []), ("pr", ["--base", PR_BASE])) if s in plan.scenarios
