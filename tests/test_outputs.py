@@ -111,3 +111,33 @@ def test_a_report_path_that_cannot_be_written_is_a_usage_error(tmp_path: Path) -
         write_atomic(tmp_path / "a-file" / "r.xml", "report")  # a file where a folder must be
     assert sorted(p.name for p in tmp_path.iterdir()) == ["a-file", "a-folder"]
     assert list((tmp_path / "a-folder").iterdir()) == []
+
+
+def test_progress_is_one_line_rewritten_then_cleared() -> None:
+    import io
+
+    from checker.outputs import ProgressLine
+
+    stream = io.StringIO()
+    progress = ProgressLine(stream)
+    progress("reading git history")
+    progress("checking the ISMS")
+    progress.clear()
+    assert stream.getvalue() == (
+        "\r\x1b[Kisms-check: reading git history...\r\x1b[Kisms-check: checking the ISMS...\r\x1b[K"
+    )
+
+
+def test_progress_only_on_a_terminal(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Not a terminal (CI, a pipe, a test): no progress, so stderr holds only notices."""
+    import argparse
+
+    from checker.commands import check
+
+    parser = argparse.ArgumentParser()
+    check.configure(parser)
+    options = check.parse(parser.parse_args([str(tmp_path)]), env={}, tty=False)
+    assert options.run.progress is None
+    monkeypatch.setattr("sys.stderr.isatty", lambda: True)
+    options = check.parse(parser.parse_args([str(tmp_path)]), env={}, tty=False)
+    assert options.run.progress is not None
