@@ -221,9 +221,15 @@ def build_model(
     builders = {
         "risk": risk_values,
         "control": lambda data: control_values(tree, data, catalog),
-        "plan": lambda data: normalise("plan", data),
         "waiver": waiver_values,
     }
+
+    def build(kind: str, data: Mapping[str, Any]) -> dict[str, Any]:
+        """A kind's values: its builder's, or its schema's fields (a kind with no
+        derived values needs no builder)."""
+        builder = builders.get(kind)
+        return builder(data) if builder is not None else normalise(kind, data)
+
     raw: dict[str, list[tuple[str, Source, dict[str, Any], bool, JsonPath, int | None]]] = {
         k.name: [] for k in KINDS
     }
@@ -232,7 +238,7 @@ def build_model(
             continue
         for src, ok in sources.get(kind.name, ()):
             raw[kind.name].append(
-                (entity_id(kind.name, src), src, builders[kind.name](src.data), ok, (), None)
+                (entity_id(kind.name, src), src, build(kind.name, src.data), ok, (), None)
             )
     for kind in KINDS:  # children: the items of their parent's list field
         if kind.parent is None or kind.field is None:
