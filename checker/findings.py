@@ -16,11 +16,13 @@ from enum import Enum
 from typing import Any
 
 
-def natural_key(text: str) -> tuple[tuple[int, int | str], ...]:
-    """Sorts ids as people read them: A.5.2 before A.5.10, R-9 before R-10."""
-    return tuple(
-        (0, int(part)) if part.isdigit() else (1, part) for part in re.split(r"(\d+)", text)
-    )
+_DIGITS = re.compile(r"(\d+)")
+
+
+def natural_key(text: str) -> tuple[str | int, ...]:
+    """Sorts ids as people read them: A.5.2 before A.5.10, R-9 before R-10. Splitting
+    on digit runs alternates text and numbers, so keys compare position by position."""
+    return tuple(int(p) if i % 2 else p for i, p in enumerate(_DIGITS.split(text)))
 
 
 class Severity(str, Enum):

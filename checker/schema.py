@@ -140,11 +140,45 @@ def _validator(kind: str) -> Any:
     from jsonschema import FormatChecker
 
     node, schema = _located(kind)
-    # A whole file is the root itself; an entity is reached by a reference to its
-    # definition. Never a reference to a whole file: jsonschema would switch to the stock
-    # validator class named by that file's `$schema` and lose the behaviour above.
-    root = schema if node is schema else {"$ref": f"{schema['$id']}#/$defs/{kind}"}
+    home = next(name for name, doc in _schemas().items() if doc is schema)
+    root = _inlined(home, kind if node is not schema else None)
     return _validator_class()(root, registry=_registry(), format_checker=FormatChecker())
+
+
+_ANNOTATIONS = {"description", "title", "$comment", "examples", "default"}
+
+
+def _inlined(home: str, definition: str | None) -> dict[str, Any]:
+    """The schema of `definition` in file `home` (the whole file when None) with every
+    reference replaced by what it refers to. Validation then never resolves a reference:
+    with the shared definitions in common.schema.json, resolving through the registry
+    took most of a run's time. It accepts exactly what the file does: a reference with
+    keywords beside it becomes `allOf` unless those are annotations only."""
+    bundle = bundled_schema(home)
+    defs = bundle.get("$defs", {})
+
+    def resolve(node: Any, seen: frozenset[str]) -> Any:
+        if isinstance(node, list):
+            return [resolve(v, seen) for v in node]
+        if not isinstance(node, dict):
+            return node
+        ref = node.get("$ref")
+        if isinstance(ref, str) and ref.startswith("#/$defs/"):
+            name = ref.removeprefix("#/$defs/")
+            if name in seen:  # a definition that contains itself: leave the reference
+                return {k: resolve(v, seen) for k, v in node.items()}
+            target = resolve(defs[name], seen | {name})
+            rest = {k: resolve(v, seen) for k, v in node.items() if k != "$ref"}
+            if set(rest) <= _ANNOTATIONS:
+                return {**target, **rest}
+            return {**rest, "allOf": [*rest.get("allOf", []), target]}
+        return {k: resolve(v, seen) for k, v in node.items() if k != "$defs"}
+
+    top = defs[definition] if definition is not None else bundle
+    out: dict[str, Any] = resolve(top, frozenset({definition} if definition else ()))
+    out["$schema"] = bundle["$schema"]
+    out["$defs"] = defs  # for a reference left in place (a self-containing definition)
+    return out
 
 
 def _blank_to_null(value: Any) -> Any:
