@@ -30,13 +30,14 @@ from pathlib import Path
 from typing import Any
 
 PHASES: tuple[tuple[str, tuple[str, ...]], ...] = (
-    ("read + YAML", ("checker.loader", "checker.tree")),
+    ("read + YAML", ("checker.loader", "checker.tree", "checker.documents")),
     ("schema", ("checker.schema", "checker.structure")),
     ("model", ("checker.model", "checker.methodology")),
     ("evaluation (CEL)", ("checker.evaluate", "checker.cel", "checker.rules",
                           "checker.policy", "checker.waivers")),
     ("git", ("checker.history",)),
-    ("output", ("checker.reporters",)),
+    ("output", ("checker.reporters", "checker.outputs", "checker.findings")),
+    ("cache", ("checker.cache",)),
 )  # fmt: skip
 OUTSIDE = "outside"
 Func = tuple[str, int, str]  # pstats' (file, line, function name)

@@ -51,15 +51,19 @@ def digest(*parts: str | bytes) -> str:
 
 
 class Store:
-    """One namespace of the cache: a dict loaded lazily, saved when it grew."""
+    """One namespace of the cache: a dict loaded lazily, saved when it changed. With
+    `prune`, a save keeps only the entries this run used (a namespace per ISMS, whose
+    old file versions would otherwise pile up)."""
 
-    def __init__(self, folder: Path | None, namespace: str) -> None:
+    def __init__(self, folder: Path | None, namespace: str, prune: bool = False) -> None:
         self.path = (
             folder / f"{digest(__version__, sys.version, namespace)[:24]}.pickle"
             if folder is not None
             else None
         )
+        self.prune = prune
         self._entries: dict[str, Any] | None = None
+        self._used: set[str] = set()
         self._dirty = False
 
     def _load(self) -> dict[str, Any]:
@@ -76,19 +80,27 @@ class Store:
         return self._entries
 
     def get(self, key: str) -> Any:
-        return self._load().get(key)
+        found = self._load().get(key)
+        if found is not None:
+            self._used.add(key)
+        return found
 
     def put(self, key: str, value: Any) -> None:
         entries = self._load()
+        self._used.add(key)
         if entries.get(key) is not value:
             entries[key] = value
             self._dirty = True
 
     def save(self) -> None:
         """Writes the namespace if it changed; failures are ignored."""
-        if not self._dirty or self.path is None or self._entries is None:
+        if self.path is None or self._entries is None:
             return
         entries = self._entries
+        if self.prune and len(self._used) < len(entries):
+            entries = {k: v for k, v in entries.items() if k in self._used}
+        elif not self._dirty:
+            return
         if len(entries) > MAX_ENTRIES:
             entries = dict(list(entries.items())[-MAX_ENTRIES:])
         try:
@@ -113,10 +125,10 @@ class Cache:
         self.folder = folder
         self._stores: dict[str, Store] = {}
 
-    def store(self, namespace: str) -> Store:
+    def store(self, namespace: str, prune: bool = False) -> Store:
         found = self._stores.get(namespace)
         if found is None:
-            found = self._stores[namespace] = Store(self.folder, namespace)
+            found = self._stores[namespace] = Store(self.folder, namespace, prune)
         return found
 
     def save(self) -> None:

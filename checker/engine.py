@@ -84,7 +84,9 @@ def _run(options: Options, cache: Cache) -> Report:
     cel = engine(options.engine, cache if options.cache_dir else None)
     head_policy = load_policy(head_tree, display, cel=cel)
     # base and head share most files: each is checked once, and not again until it changes
-    documents = Documents(cache.store("documents") if options.cache_dir else None)
+    documents = Documents(
+        cache.store(f"documents {root}", prune=True) if options.cache_dir else None
+    )
 
     if not options.base:
         selected = _selection(head_policy, options, no_git, notices)

@@ -131,3 +131,27 @@ def test_an_unwritable_cache_folder_only_slows_the_run(
     monkeypatch.setenv("ISMS_CHECK_CACHE_DIR", str(blocked / "cache"))
     assert check(cli, isms)[0] == 0
     assert os.path.isfile(blocked)
+
+
+def test_each_isms_keeps_only_its_current_files(cli: Cli, isms: Path, tmp_path: Path) -> None:
+    import pickle
+
+    def documents() -> list[int]:
+        sizes = []
+        for path in entries(tmp_path):
+            with path.open("rb") as f:
+                loaded = pickle.load(f)
+            sizes.append(len(loaded))
+        return sorted(sizes)
+
+    check(cli, isms)
+    before = documents()
+    r1 = isms / "risks" / "r1.yaml"
+    for n in range(3):  # three edits: three versions of the file, one kept
+        r1.write_text(r1.read_text(encoding="utf-8") + f"# edit {n}\n", encoding="utf-8")
+        check(cli, isms)
+    assert documents() == before
+    other = tmp_path / "other"
+    shutil.copytree(BASE, other)
+    check(cli, other)  # another ISMS: a namespace of its own
+    assert len(documents()) == len(before) + 1
