@@ -11,6 +11,7 @@ its own name.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from typing import Any
 
 from checker import schema
 from checker.cache import Store, digest
@@ -35,6 +36,7 @@ class Documents:
 
     store: Store | None = None
     seen: dict[str, Document] = field(default_factory=dict)
+    violations: dict[str, tuple[Violation, ...]] = field(default_factory=dict)
 
     def load(
         self, kind: str, tree: FileTree, rel: str, shown: str, *, empty_ok: bool = False
@@ -55,6 +57,20 @@ class Documents:
             if self.store is not None:
                 self.store.put(key, found)
         self.seen[key] = found
+        return found
+
+    def validate(self, kind: str, text: str, instance: Any) -> tuple[Violation, ...]:
+        """`kind`'s schema violations of a document parsed from `text` (isms.yaml, rule
+        files), remembered by the text like the entity files."""
+        key = digest("violations", kind, text)
+        found = self.violations.get(key)
+        if found is None and self.store is not None:
+            found = self.store.get(key)
+        if found is None:
+            found = tuple(schema.validate(kind, instance))
+            if self.store is not None:
+                self.store.put(key, found)
+        self.violations[key] = found
         return found
 
 

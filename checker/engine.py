@@ -25,6 +25,7 @@ from checker.methodology import find_root, isms_file
 from checker.model import Model, PolicyChange
 from checker.options import Options, utc_today
 from checker.policy import Policy, builtin_infos, load_policy, prepare, select_rules
+from checker.schema import Validate
 from checker.snapshot import Snapshot, evaluate
 from checker.tree import DiskTree
 
@@ -81,12 +82,12 @@ def _run(options: Options, cache: Cache) -> Report:
             **dict.fromkeys(history.uncommitted(), options.today),
         }
     head = Snapshot(head_tree, display, head_dates)
-    cel = engine(options.engine, cache if options.cache_dir else None)
-    head_policy = load_policy(head_tree, display, cel=cel)
     # base and head share most files: each is checked once, and not again until it changes
     documents = Documents(
         cache.store(f"documents {root}", prune=True) if options.cache_dir else None
     )
+    cel = engine(options.engine, cache if options.cache_dir else None)
+    head_policy = load_policy(head_tree, display, cel=cel, validate=documents.validate)
 
     if not options.base:
         selected = _selection(head_policy, options, no_git, notices)
@@ -101,7 +102,7 @@ def _run(options: Options, cache: Cache) -> Report:
     base_tree = history.tree(commit)
     base_dates = history.last_changes(commit.hexsha) if not no_git else None
     base = Snapshot(base_tree, display, base_dates, origin=f"base {options.base}")
-    base_policy = _base_policy(base, options, notices, cel)
+    base_policy = _base_policy(base, options, notices, cel, documents.validate)
 
     # policy-from base: the base's rules, methodology and waivers judge the change; the
     # folder paths are the head's own, so that a change may move files
@@ -160,7 +161,7 @@ def _history(root: Path, options: Options) -> tuple[History | None, str]:
 
 
 def _base_policy(
-    base: Snapshot, options: Options, notices: list[str], cel: Engine
+    base: Snapshot, options: Options, notices: list[str], cel: Engine, validate: Validate
 ) -> Policy | None:
     if isms_file(base.tree) is None:
         notices.append(
@@ -169,7 +170,7 @@ def _base_policy(
         )
         return None
     try:
-        return load_policy(base.tree, base.display, origin=base.origin, cel=cel)
+        return load_policy(base.tree, base.display, origin=base.origin, cel=cel, validate=validate)
     except FatalError as e:
         if options.policy_from == "base":
             raise ConfigError(

@@ -14,7 +14,7 @@ from typing import Any
 from checker import schema
 from checker.errors import ConfigError
 from checker.kinds import KINDS
-from checker.loader import DisplayPaths, Parsed, YamlProblem, load_file
+from checker.loader import DisplayPaths, Parsed, YamlProblem, load_file, parse_yaml, read_text
 from checker.resources import catalog_file
 from checker.tree import DiskTree, FileTree
 
@@ -106,10 +106,13 @@ def isms_file(tree: FileTree) -> str | None:
     return next((name for name in ISMS_FILES if tree.is_file(name)), None)
 
 
-def parse_isms(tree: FileTree, rel: str, display: str) -> Parsed:
+def parse_isms(
+    tree: FileTree, rel: str, display: str, validate: schema.Validate = schema.validate_text
+) -> Parsed:
     """Reads isms.yaml and checks its schema; any problem is a ConfigError."""
     try:
-        parsed = load_file(tree, rel)
+        text = read_text(tree, rel)
+        parsed = parse_yaml(text)
     except YamlProblem as p:
         raise ConfigError(f"{display}:{p.line}:{p.column}: {p.message}") from p
     if not isinstance(parsed.data, dict):
@@ -125,20 +128,25 @@ def parse_isms(tree: FileTree, rel: str, display: str) -> Parsed:
         )
     problems = [
         f"{display}:{parsed.position(v.path)[0]}: {v.message}"
-        for v in schema.validate("isms", parsed.data)
+        for v in validate("isms", text, parsed.data)
     ]
     if problems:
         raise ConfigError("isms.yaml is invalid:\n  " + "\n  ".join(problems))
     return parsed
 
 
-def load_methodology(tree: FileTree, display: DisplayPaths, origin: str = "") -> Methodology:
+def load_methodology(
+    tree: FileTree,
+    display: DisplayPaths,
+    origin: str = "",
+    validate: schema.Validate = schema.validate_text,
+) -> Methodology:
     """The methodology of the ISMS in `tree`; `origin` names a commit in messages."""
     rel = isms_file(tree)
     if rel is None:
         raise ConfigError(f"{origin or 'the ISMS'} has no isms.yaml")
     shown = display.of(rel) + (f" (at {origin})" if origin else "")
-    parsed = parse_isms(tree, rel, shown)
+    parsed = parse_isms(tree, rel, shown, validate)
     data = parsed.data
 
     def fail(message: str, *where: str | int) -> ConfigError:

@@ -13,6 +13,7 @@ from checker.findings import RuleInfo
 from checker.loader import DisplayPaths
 from checker.methodology import Methodology, find_root, load_methodology
 from checker.rules import Rule, builtin_rule_files, load_rules, org_rule_files
+from checker.schema import Validate, validate_text
 from checker.structure import FILE_RULES, STRUCTURAL_RULES
 from checker.tree import DiskTree, FileTree
 
@@ -38,14 +39,19 @@ def builtin_infos() -> tuple[RuleInfo, ...]:
 
 
 def load_policy(
-    tree: FileTree, display: DisplayPaths, origin: str = "", cel: Engine | None = None
+    tree: FileTree,
+    display: DisplayPaths,
+    origin: str = "",
+    cel: Engine | None = None,
+    validate: Validate = validate_text,
 ) -> Policy:
     """The methodology and rules of the ISMS in `tree`, compiled by `cel` (default: the
-    native engine); `origin` names a commit in messages."""
-    m = load_methodology(tree, display, origin)
+    native engine); `origin` names a commit in messages; `validate` checks isms.yaml
+    and the rule files against their schemas (documents.py remembers its results)."""
+    m = load_methodology(tree, display, origin, validate)
     files = [*builtin_rule_files(), *org_rule_files(tree, m.paths["policies"], display)]
     cel = cel or engine()
-    rules = tuple(load_rules(files, cel))
+    rules = tuple(load_rules(files, cel, validate))
     return Policy(m, rules, _infos(rules), tree, cel)
 
 

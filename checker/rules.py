@@ -51,12 +51,16 @@ def org_rule_files(tree: FileTree, folder: str, display: DisplayPaths) -> list[R
     return [RuleFile(tree, rel, display.of(rel)) for rel in tree.yaml_files(folder)]
 
 
-def load_rules(files: Iterable[RuleFile], compiler: Engine) -> list[Rule]:
+def load_rules(
+    files: Iterable[RuleFile],
+    compiler: Engine,
+    validate: schema.Validate = schema.validate_text,
+) -> list[Rule]:
     """Every rule of `files`, in order; ids must be unique across all of them."""
     rules: list[Rule] = []
     seen: dict[str, str] = {}
     for f in files:
-        for rule in _load_file(f, compiler):
+        for rule in _load_file(f, compiler, validate):
             if rule.info.id in seen:
                 raise RuleError(
                     f"{rule.info.source}: rule id {rule.info.id} is already defined at "
@@ -67,14 +71,14 @@ def load_rules(files: Iterable[RuleFile], compiler: Engine) -> list[Rule]:
     return rules
 
 
-def _load_file(f: RuleFile, compiler: Engine) -> list[Rule]:
+def _load_file(f: RuleFile, compiler: Engine, validate: schema.Validate) -> list[Rule]:
     shown = f.shown
     try:
         text = read_text(f.tree, f.rel)
         parsed = parse_yaml(text)
     except YamlProblem as p:
         raise RuleError(f"{shown}:{p.line}:{p.column}: {p.message}") from p
-    violations = schema.validate("rules", parsed.data)
+    violations = validate("rules", text, parsed.data)
     if violations:
         lines = [f"{shown}:{parsed.position(v.path)[0]}: {v.message}" for v in violations]
         raise RuleError("rule file is invalid:\n  " + "\n  ".join(lines))

@@ -22,7 +22,7 @@ import difflib
 import functools
 import json
 import re
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
@@ -47,6 +47,15 @@ _DATE_PATTERN = "^[0-9]{4}-[0-9]{2}-[0-9]{2}$"
 class Violation:
     path: JsonPath  # where in the instance
     message: str
+
+
+# Validates a document given with the text it was parsed from (kind, text, data): the
+# text keys a cache of results (documents.py); `validate_text` is the plain one.
+Validate = Callable[[str, str, Any], Sequence[Violation]]
+
+
+def validate_text(kind: str, text: str, instance: Any) -> list[Violation]:
+    return validate(kind, instance)
 
 
 @functools.cache
