@@ -16,7 +16,6 @@ from __future__ import annotations
 import argparse
 import datetime
 import functools
-import shutil
 import statistics
 import tempfile
 import time
@@ -24,6 +23,8 @@ import timeit
 from collections.abc import Callable, Mapping
 from pathlib import Path
 from typing import Any
+
+from tests.celnative.harness import case_targets, plain
 
 BASE = Path(__file__).resolve().parent.parent / "tests" / "cases" / "base"
 TODAY = datetime.date(2026, 6, 1)
@@ -37,52 +38,11 @@ def _best(fn: Callable[[], object], budget: float = 0.2) -> float:
     return min(timer.repeat(repeat=3, number=number)) / number
 
 
-def plain(value: Any) -> Any:
-    """A cel-python value back as model data (timestamps at 00:00 UTC as dates)."""
-    from celpy import celtypes
-
-    if isinstance(value, celtypes.BoolType):
-        return bool(value)
-    if isinstance(value, celtypes.IntType):
-        return int(value)
-    if isinstance(value, celtypes.DoubleType):
-        return float(value)
-    if isinstance(value, celtypes.StringType):
-        return str(value)
-    if isinstance(value, celtypes.TimestampType):
-        return datetime.date(value.year, value.month, value.day)
-    if isinstance(value, celtypes.MapType):
-        return {plain(k): plain(v) for k, v in value.items()}
-    if isinstance(value, celtypes.ListType):
-        return [plain(v) for v in value]
-    return value
-
-
 def fixture(root: Path) -> tuple[Any, list[tuple[str, Mapping[str, Any]]], Any]:
-    """The policy, (resource, cel-python activation) targets, and the model."""
-    from checker.celpython import Compiler
-    from checker.evaluate import Evaluator
-    from checker.loader import DisplayPaths
-    from checker.model import PolicyChange
-    from checker.policy import load_policy
-    from checker.snapshot import Snapshot, evaluate
-    from checker.tree import DiskTree
-
-    shutil.copytree(BASE, root)
-    tree, display = DiskTree(root), DisplayPaths.for_root(root)
-    policy = load_policy(tree, display, cel=Compiler())
-    committed = datetime.date(2026, 5, 1)
-    dates = {p.relative_to(root).as_posix(): committed for p in root.rglob("*.yaml")}
-    snapshot = Snapshot(tree, display, dates)
-    every = {i.id for i in policy.infos}
-    base = evaluate(policy, snapshot, TODAY, every).model
-    change = PolicyChange(("appetite",), ("policies/own.yaml",), True)
-    model = evaluate(policy, snapshot, TODAY, every, base, change).model
-    evaluator = Evaluator(model, TODAY, policy.engine)
-    matches = {w.id: 1 for w in model.unique("waiver")}
-    targets = [(r, t.activation) for r, ts in evaluator.targets.items() for t in ts]
-    targets += [("waiver", t.activation) for t in evaluator.waiver_targets(matches)]
-    return policy, targets, model
+    """The policy, (resource, cel-python activation) targets, and the model of the
+    fixture ISMS (tests/cases/base), as the engines' differential tests build them."""
+    policy, targets, model = case_targets(BASE, root.parent)
+    return policy, list(targets), model
 
 
 def parser_times() -> dict[str, float]:

@@ -31,10 +31,13 @@ from typing import Any
 
 PHASES: tuple[tuple[str, tuple[str, ...]], ...] = (
     ("read + YAML", ("checker.loader", "checker.tree", "checker.documents")),
+    ("command line", ("checker.main", "checker.commands")),
     ("schema", ("checker.schema", "checker.structure")),
     ("model", ("checker.model", "checker.methodology")),
-    ("evaluation (CEL)", ("checker.evaluate", "checker.cel", "checker.rules",
-                          "checker.policy", "checker.waivers")),
+    ("compiling rules (CEL)", ("checker.rules", "checker.policy", "checker.celnative.parser",
+                               "checker.celnative.codegen", "checker.celnative.literals")),
+    ("evaluation (CEL)", ("checker.evaluate", "checker.cel", "checker.celnative",
+                          "checker.celpython", "checker.waivers")),
     ("git", ("checker.history",)),
     ("output", ("checker.reporters", "checker.outputs", "checker.findings")),
     ("cache", ("checker.cache",)),

@@ -5,14 +5,24 @@ message, or the compile error."""
 from __future__ import annotations
 
 import datetime
+import shutil
 from collections.abc import Mapping
+from pathlib import Path
 from typing import Any
 
+import yaml
 from celpy import celtypes
 
 from checker.cel import CompileError, EvalError, NativeEngine
 from checker.celnative.bridge import to_celpy
 from checker.celpython import Compiler, to_cel
+from checker.evaluate import Evaluator
+from checker.loader import DisplayPaths
+from checker.model import Model, PolicyChange
+from checker.policy import Policy, load_policy
+from checker.snapshot import Snapshot, evaluate
+from checker.tree import DiskTree
+from tests.caselib import BASE, DEFAULT_TODAY, Case
 
 Outcome = tuple[str, ...]
 _REFERENCE = Compiler()
@@ -79,3 +89,35 @@ def both(expression: str, data: Mapping[str, Any], mode: str = "value") -> tuple
     """(cel-python's outcome, the native engine's) on the same model data."""
     converted = {k: to_cel(v) for k, v in data.items()}
     return reference(expression, converted, mode), native(expression, data, mode)
+
+
+Target = tuple[str, dict[str, Any]]  # resource, activation (cel-python values)
+
+
+def case_targets(folder: Path, tmp: Path) -> tuple[Policy, list[Target], Model]:
+    """The policy, every (resource, activation) the evaluator judges for a fixture case
+    (tests/cases; cel-python values), and the model, in PR mode with git dates so that
+    the GIT rules have something to read. The benchmark of the engines uses it too."""
+    expect = yaml.safe_load((folder / "expect.yaml").read_text()) if folder != BASE else {}
+    case = Case(folder.name, folder, expect or {})
+    root = tmp / "isms"
+    if folder == BASE:
+        shutil.copytree(BASE, root)
+    else:
+        case.build(root)
+    today = case.today if folder != BASE else DEFAULT_TODAY
+    tree, display = DiskTree(root), DisplayPaths.for_root(root)
+    policy = load_policy(tree, display, cel=Compiler())
+    dates = {
+        p.relative_to(root).as_posix(): datetime.date(2026, 5, 1) for p in root.rglob("*.y*ml")
+    }
+    snapshot = Snapshot(tree, display, dates)
+    every = {i.id for i in policy.infos}
+    base = evaluate(policy, snapshot, today, every).model
+    change = PolicyChange(("appetite",), ("policies/own.yaml",), True)
+    model = evaluate(policy, snapshot, today, every, base, change).model
+    evaluator = Evaluator(model, today, policy.engine)
+    matches = {w.id: 1 for w in model.unique("waiver")}
+    targets = [(r, dict(t.activation)) for r, ts in evaluator.targets.items() for t in ts]
+    targets += [("waiver", dict(t.activation)) for t in evaluator.waiver_targets(matches)]
+    return policy, targets, model

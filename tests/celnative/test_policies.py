@@ -4,26 +4,18 @@ those activations with fields removed or of the wrong type."""
 
 from __future__ import annotations
 
-import datetime
-import shutil
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
 import pytest
-import yaml
 
 from checker.cel import NativeEngine
 from checker.celpython import Compiler, to_cel
-from checker.evaluate import Evaluator
-from checker.loader import DisplayPaths
-from checker.model import PolicyChange
-from checker.policy import Policy, load_policy
+from checker.policy import Policy
 from checker.rules import Rule
-from checker.snapshot import Snapshot, evaluate
-from checker.tree import DiskTree
-from tests.caselib import BASE, CASES, DEFAULT_TODAY, Case
-from tests.celnative.harness import outcome, plain
+from tests.caselib import BASE, CASES
+from tests.celnative.harness import Target, case_targets, outcome, plain
 
 NATIVE = NativeEngine()
 QUICK = [
@@ -32,35 +24,6 @@ QUICK = [
     "rtp-004-completed-with-open-action", "soa-005-completed-plan-control-not-implemented",
     "st-003-no-residual-after-plan", "wv-001-expired-waiver", "schema-wrong-type",
 ]  # fmt: skip
-Target = tuple[str, dict[str, Any]]  # resource, activation (cel-python values)
-
-
-def case_targets(folder: Path, tmp: Path) -> tuple[Policy, list[Target]]:
-    """The policy and every (resource, activation) the evaluator judges for a case, in
-    PR mode with git dates so that the GIT rules have something to read."""
-    expect = yaml.safe_load((folder / "expect.yaml").read_text()) if folder != BASE else {}
-    case = Case(folder.name, folder, expect or {})
-    root = tmp / "isms"
-    if folder == BASE:
-        shutil.copytree(BASE, root)
-    else:
-        case.build(root)
-    today = case.today if folder != BASE else DEFAULT_TODAY
-    tree, display = DiskTree(root), DisplayPaths.for_root(root)
-    policy = load_policy(tree, display, cel=Compiler())
-    dates = {
-        p.relative_to(root).as_posix(): datetime.date(2026, 5, 1) for p in root.rglob("*.y*ml")
-    }
-    snapshot = Snapshot(tree, display, dates)
-    every = {i.id for i in policy.infos}
-    base = evaluate(policy, snapshot, today, every).model
-    change = PolicyChange(("appetite",), ("policies/own.yaml",), True)
-    model = evaluate(policy, snapshot, today, every, base, change).model
-    evaluator = Evaluator(model, today, policy.engine)
-    matches = {w.id: 1 for w in model.unique("waiver")}
-    targets = [(r, dict(t.activation)) for r, ts in evaluator.targets.items() for t in ts]
-    targets += [("waiver", dict(t.activation)) for t in evaluator.waiver_targets(matches)]
-    return policy, targets
 
 
 def expressions(rule: Rule) -> Iterator[tuple[str, str, str]]:
@@ -94,7 +57,7 @@ def case_folders(quick: bool) -> list[Path]:
 
 @pytest.mark.parametrize("folder", case_folders(quick=True), ids=lambda p: p.name)
 def test_builtin_rules_on_cases(folder: Path, tmp_path: Path) -> None:
-    policy, targets = case_targets(folder, tmp_path)
+    policy, targets, _ = case_targets(folder, tmp_path)
     assert targets
     assert mismatches(policy, targets) == []
 
@@ -102,7 +65,7 @@ def test_builtin_rules_on_cases(folder: Path, tmp_path: Path) -> None:
 @pytest.mark.slow
 @pytest.mark.parametrize("folder", case_folders(quick=False), ids=lambda p: p.name)
 def test_builtin_rules_on_every_case(folder: Path, tmp_path: Path) -> None:
-    policy, targets = case_targets(folder, tmp_path)
+    policy, targets, _ = case_targets(folder, tmp_path)
     assert mismatches(policy, targets) == []
 
 
@@ -133,12 +96,12 @@ def perturbed(
 
 @pytest.mark.parametrize("kinds", [{"risk"}, {"plan", "action"}])
 def test_builtin_rules_on_broken_entities(kinds: set[str], tmp_path: Path) -> None:
-    policy, targets = case_targets(BASE, tmp_path)
+    policy, targets, _ = case_targets(BASE, tmp_path)
     assert mismatches(policy, list(perturbed(targets, kinds, ("-", None, 7)))) == []
 
 
 @pytest.mark.slow
 def test_builtin_rules_on_every_broken_entity(tmp_path: Path) -> None:
-    policy, targets = case_targets(BASE, tmp_path)
+    policy, targets, _ = case_targets(BASE, tmp_path)
     kinds = {"risk", "control", "plan", "action", "isms", "catalog", "waiver"}
     assert mismatches(policy, list(perturbed(targets, kinds))) == []
