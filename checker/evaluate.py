@@ -173,7 +173,14 @@ def judge(rule: Rule, target: Target) -> Result | None:
     message = info.title
     if rule.message is not None:
         try:
-            message = rule.message.run_str(act) or info.title
+            text = rule.message.run(act)
+            if not isinstance(text, str):  # a rule bug, never a finding that reads oddly
+                shown = rule.message.run_str(act)
+                return make(
+                    Outcome.ERROR,
+                    f"rule {info.id}: `message` gave {shown} on {target.id}, not a string",
+                )
+            message = str.__str__(text) or info.title
         except EvalError as e:
             message = f"{info.title} (the rule's message failed: {e})"
     result = make(Outcome.FAIL, message)

@@ -86,3 +86,46 @@ def test_a_rule_on_waivers_and_another_kind_judges_both(tmp_path: Path) -> None:
     report = engine.run(engine.Options(path=root, today=TODAY, select=("ORG-001",)))
     kinds = {r.kind for r in report.results if r.rule == "ORG-001"}
     assert kinds == {"risk", "waiver"}
+
+
+def test_a_message_that_is_not_a_string_is_an_error_result(tmp_path: Path) -> None:
+    root = isms(tmp_path)
+    (root / "policies").mkdir()
+    (root / "policies" / "org.yaml").write_text(
+        "rules:\n"
+        "  - id: ORG-001\n"
+        "    title: Every risk fails\n"
+        "    severity: warning\n"
+        "    resource: risk\n"
+        "    check: 'false'\n"
+        "    message: size(risk.controls)\n",
+        encoding="utf-8",
+    )
+    for name in ("native", "cel-python"):
+        report = engine.run(
+            engine.Options(path=root, today=TODAY, select=("ORG-001",), engine=name)
+        )
+        outcomes = {(r.outcome.value, r.message) for r in report.results if r.rule == "ORG-001"}
+        assert ("error", "rule ORG-001: `message` gave int 1 on R-1, not a string") in outcomes
+        assert {outcome for outcome, _ in outcomes} == {"error"}
+        assert report.exit_code("never") == 0 and report.exit_code("error") == 1
+
+
+def test_an_evaluation_over_budget_is_an_error_result_naming_the_rule(tmp_path: Path) -> None:
+    root = isms(tmp_path)
+    (root / "policies").mkdir()
+    (root / "policies" / "org.yaml").write_text(
+        "rules:\n"
+        "  - id: ORG-002\n"
+        "    title: Quadratic\n"
+        "    severity: info\n"
+        "    resource: risk\n"
+        '    check: "[1,2,3,4,5,6,7,8,9,10].all(a, [1,2,3,4,5,6,7,8,9,10].all(b,'
+        " [1,2,3,4,5,6,7,8,9,10].all(c, [1,2,3,4,5,6,7,8,9,10].all(d,"
+        ' [1,2,3,4,5,6,7,8,9,10].all(e, a + b + c + d + e > 0)))))"\n',
+        encoding="utf-8",
+    )
+    report = engine.run(engine.Options(path=root, today=TODAY, select=("ORG-002",)))
+    (first, *_) = [r for r in report.results if r.rule == "ORG-002"]
+    assert first.outcome.value == "error"
+    assert "ORG-002" in first.message and "budget" in first.message
