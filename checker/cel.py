@@ -96,7 +96,8 @@ class NativeEngine:
 
     def __init__(self, budget: celnative.Budget | None = None, cache: Cache | None = None) -> None:
         self.budget = budget or celnative.Budget()
-        self.store = cache.store("cel native") if cache is not None else None
+        persistent = cache is not None and cache.folder is not None
+        self.store = cache.store("cel native") if persistent and cache else None
         self.parser_dir = cache.folder if cache is not None else None
 
     def value(self, data: Any) -> Any:

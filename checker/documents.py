@@ -10,14 +10,17 @@ its own name.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, TypeVar
 
 from checker import schema
 from checker.cache import Store, digest
 from checker.loader import ParsedFile, YamlProblem, decode, entities_of, parse_yaml
 from checker.schema import Violation
 from checker.tree import FileTree
+
+T = TypeVar("T")
 
 
 @dataclass(frozen=True)
@@ -31,12 +34,17 @@ class Document:
 
 @dataclass
 class Documents:
-    """The run's memory of checked files, by (kind, display path, content hash), backed
-    by the cache across runs when there is one."""
+    """The run's memory of checked files, by (kind, display path, content hash): a
+    namespace of the cache across runs, or one kept in memory only (`Store(None, ...)`)."""
 
-    store: Store | None = None
-    seen: dict[str, Document] = field(default_factory=dict)
-    violations: dict[str, tuple[Violation, ...]] = field(default_factory=dict)
+    store: Store = field(default_factory=lambda: Store(None, "documents"))
+
+    def _remembered(self, key: str, compute: Callable[[], T]) -> T:
+        found: T | None = self.store.get(key)
+        if found is None:
+            found = compute()
+            self.store.put(key, found)
+        return found
 
     def load(
         self, kind: str, tree: FileTree, rel: str, shown: str, *, empty_ok: bool = False
@@ -49,29 +57,13 @@ class Documents:
             problem = YamlProblem(f"cannot read the file: {e.strerror or e}")
             return Document(ParsedFile(shown, problem=problem))
         key = digest(kind, shown, raw, str(empty_ok))
-        found = self.seen.get(key)
-        if found is None and self.store is not None:
-            found = self.store.get(key)
-        if found is None:
-            found = _check(kind, raw, shown, empty_ok)
-            if self.store is not None:
-                self.store.put(key, found)
-        self.seen[key] = found
-        return found
+        return self._remembered(key, lambda: _check(kind, raw, shown, empty_ok))
 
     def validate(self, kind: str, text: str, instance: Any) -> tuple[Violation, ...]:
         """`kind`'s schema violations of a document parsed from `text` (isms.yaml, rule
         files), remembered by the text like the entity files."""
         key = digest("violations", kind, text)
-        found = self.violations.get(key)
-        if found is None and self.store is not None:
-            found = self.store.get(key)
-        if found is None:
-            found = tuple(schema.validate(kind, instance))
-            if self.store is not None:
-                self.store.put(key, found)
-        self.violations[key] = found
-        return found
+        return self._remembered(key, lambda: tuple(schema.validate(kind, instance)))
 
 
 def _check(kind: str, raw: bytes, shown: str, empty_ok: bool) -> Document:

@@ -83,10 +83,8 @@ def _run(options: Options, cache: Cache) -> Report:
         }
     head = Snapshot(head_tree, display, head_dates)
     # base and head share most files: each is checked once, and not again until it changes
-    documents = Documents(
-        cache.store(f"documents {root}", prune=True) if options.cache_dir else None
-    )
-    cel = engine(options.engine, cache if options.cache_dir else None)
+    documents = Documents(cache.store(f"documents {root}", prune=True))
+    cel = engine(options.engine, cache)
     head_policy = load_policy(head_tree, display, cel=cel, validate=documents.validate)
 
     if not options.base:
