@@ -10,7 +10,7 @@
 from __future__ import annotations
 
 import os
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from typing import NamedTuple
 
 import pytest
@@ -29,6 +29,16 @@ def _hermetic_environment(monkeypatch: pytest.MonkeyPatch, _cache_dir: str) -> N
         if name.startswith(("GITHUB_", "RUNNER_", "INPUT_")) or name == "NO_COLOR":
             monkeypatch.delenv(name)
     monkeypatch.setenv("ISMS_CHECK_CACHE_DIR", _cache_dir)
+
+
+@pytest.fixture
+def umask() -> Iterator[None]:
+    """Restores the process's umask after a test that sets it."""
+    old = os.umask(0o022)
+    try:
+        yield
+    finally:
+        os.umask(old)
 
 
 class Run(NamedTuple):

@@ -18,6 +18,12 @@ def isms(tmp_path: Path) -> Path:
     return root
 
 
+def rule_file(root: Path, *rules: str) -> None:
+    """The ISMS's own rule file, policies/org.yaml, holding `rules` (YAML lines)."""
+    (root / "policies").mkdir()
+    (root / "policies" / "org.yaml").write_text("rules:\n" + "".join(rules), encoding="utf-8")
+
+
 def test_files_not_read_are_named_in_a_notice(tmp_path: Path) -> None:
     root = isms(tmp_path)
     (root / "risks" / "r3.json").write_text('{"id": "R-3"}', encoding="utf-8")
@@ -68,15 +74,13 @@ def test_select_still_reports_files_it_cannot_read(tmp_path: Path) -> None:
 
 def test_a_rule_on_waivers_and_another_kind_judges_both(tmp_path: Path) -> None:
     root = isms(tmp_path)
-    (root / "policies").mkdir()
-    (root / "policies" / "org.yaml").write_text(
-        "rules:\n"
+    rule_file(
+        root,
         "  - id: ORG-001\n"
         "    title: Owners and approvers are named in capitals\n"
         "    severity: warning\n"
         "    resource: [risk, waiver]\n"
         "    check: \"kind == 'risk' ? risk.owner == 'nobody' : waiver.approved_by == 'x'\"\n",
-        encoding="utf-8",
     )
     (root / "waivers.yaml").write_text(
         "- {rule: RT-001, target: R-1, reason: r, approved_by: CISO, date: 2026-05-01,"
@@ -90,16 +94,14 @@ def test_a_rule_on_waivers_and_another_kind_judges_both(tmp_path: Path) -> None:
 
 def test_a_message_that_is_not_a_string_is_an_error_result(tmp_path: Path) -> None:
     root = isms(tmp_path)
-    (root / "policies").mkdir()
-    (root / "policies" / "org.yaml").write_text(
-        "rules:\n"
+    rule_file(
+        root,
         "  - id: ORG-001\n"
         "    title: Every risk fails\n"
         "    severity: warning\n"
         "    resource: risk\n"
         "    check: 'false'\n"
         "    message: size(risk.controls)\n",
-        encoding="utf-8",
     )
     for name in ("native", "cel-python"):
         report = engine.run(
@@ -113,9 +115,8 @@ def test_a_message_that_is_not_a_string_is_an_error_result(tmp_path: Path) -> No
 
 def test_an_evaluation_over_budget_is_an_error_result_naming_the_rule(tmp_path: Path) -> None:
     root = isms(tmp_path)
-    (root / "policies").mkdir()
-    (root / "policies" / "org.yaml").write_text(
-        "rules:\n"
+    rule_file(
+        root,
         "  - id: ORG-002\n"
         "    title: Quadratic\n"
         "    severity: info\n"
@@ -123,7 +124,6 @@ def test_an_evaluation_over_budget_is_an_error_result_naming_the_rule(tmp_path: 
         '    check: "[1,2,3,4,5,6,7,8,9,10].all(a, [1,2,3,4,5,6,7,8,9,10].all(b,'
         " [1,2,3,4,5,6,7,8,9,10].all(c, [1,2,3,4,5,6,7,8,9,10].all(d,"
         ' [1,2,3,4,5,6,7,8,9,10].all(e, a + b + c + d + e > 0)))))"\n',
-        encoding="utf-8",
     )
     report = engine.run(engine.Options(path=root, today=TODAY, select=("ORG-002",)))
     (first, *_) = [r for r in report.results if r.rule == "ORG-002"]

@@ -9,7 +9,6 @@ import json
 import os
 import shutil
 import stat
-from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -123,16 +122,6 @@ def test_bad_arguments_exit_2(cli: Cli, isms: Path) -> None:
 
 
 # --- report files: atomic, with the user's umask ----------------------------------------
-
-
-@pytest.fixture
-def umask() -> Iterator[None]:
-    """Restores the process's umask after a test that sets it."""
-    old = os.umask(0o022)
-    try:
-        yield
-    finally:
-        os.umask(old)
 
 
 @pytest.mark.usefixtures("umask")
