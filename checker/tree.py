@@ -71,6 +71,7 @@ class DiskTree:
     def __init__(self, root: Path, boundary: Path | None = None) -> None:
         self.root = root
         self.boundary = os.path.realpath(boundary or root)
+        self._walks: dict[str, tuple[list[str], list[str]]] = {}  # a run reads a tree once
 
     def _path(self, rel: str) -> Path | None:
         norm = inside(rel)
@@ -103,6 +104,11 @@ class DiskTree:
     def _walk(self, folder: str) -> tuple[list[str], list[str]]:
         """(files inside the boundary, links leading outside it), sorted. Linked folders
         inside are followed once each, so a link loop ends."""
+        if folder not in self._walks:
+            self._walks[folder] = self._walk_disk(folder)
+        return self._walks[folder]
+
+    def _walk_disk(self, folder: str) -> tuple[list[str], list[str]]:
         base = self._path(folder)
         if base is None or not base.is_dir() or not self._within(base):
             return [], []
