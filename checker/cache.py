@@ -75,8 +75,8 @@ class Store:
                         loaded = pickle.load(f)
                     if isinstance(loaded, dict):
                         self._entries = loaded
-                except (OSError, pickle.UnpicklingError, EOFError, AttributeError, ImportError):
-                    pass  # no cache yet, or one from elsewhere: start afresh
+                except Exception:  # none yet, or unreadable: a cache only saves work
+                    pass
         return self._entries
 
     def get(self, key: str) -> Any:
