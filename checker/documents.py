@@ -39,9 +39,9 @@ class Documents:
 
     store: Store = field(default_factory=lambda: Store(None, "documents"))
 
-    def _remembered(self, key: str, compute: Callable[[], T]) -> T:
-        found: T | None = self.store.get(key)
-        if found is None:
+    def _remembered(self, key: str, compute: Callable[[], T], kind: type[T]) -> T:
+        found = self.store.get(key)
+        if not isinstance(found, kind):  # not there (or, from a damaged cache, not one)
             found = compute()
             self.store.put(key, found)
         return found
@@ -57,13 +57,13 @@ class Documents:
             problem = YamlProblem(f"cannot read the file: {e.strerror or e}")
             return Document(ParsedFile(shown, problem=problem))
         key = digest(kind, shown, raw, str(empty_ok))
-        return self._remembered(key, lambda: _check(kind, raw, shown, empty_ok))
+        return self._remembered(key, lambda: _check(kind, raw, shown, empty_ok), Document)
 
     def validate(self, kind: str, text: str, instance: Any) -> tuple[Violation, ...]:
         """`kind`'s schema violations of a document parsed from `text` (isms.yaml, rule
         files), remembered by the text like the entity files."""
         key = digest("violations", kind, text)
-        return self._remembered(key, lambda: tuple(schema.validate(kind, instance)))
+        return self._remembered(key, lambda: tuple(schema.validate(kind, instance)), tuple)
 
 
 def _check(kind: str, raw: bytes, shown: str, empty_ok: bool) -> Document:
