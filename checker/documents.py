@@ -39,9 +39,9 @@ class Documents:
 
     store: Store = field(default_factory=lambda: Store(None, "documents"))
 
-    def _remembered(self, key: str, compute: Callable[[], T], kind: type[T]) -> T:
+    def _remembered(self, key: str, compute: Callable[[], T], of_type: type[T]) -> T:
         found = self.store.get(key)
-        if not isinstance(found, kind):  # not there (or, from a damaged cache, not one)
+        if not isinstance(found, of_type):  # not there (or, from a damaged cache, not one)
             found = compute()
             self.store.put(key, found)
         return found
