@@ -48,6 +48,8 @@ def page(info: RuleInfo) -> str:
         if info.when:
             sections.append(_code("  when:  ", info.when))
         sections.append(_code("  check: ", info.check))
+        if info.at:
+            sections.append(_code("  at:    ", info.at))
     if info.references:
         sections += ["", "Why it matters", *(f"  {ref}" for ref in info.references)]
     if info.remediation:
