@@ -139,8 +139,17 @@ def derive_risk(m: Methodology, v: dict[str, Any], plan_ids: list[str]) -> None:
     days = own or by_band.get(v["band"]) or m.review["risk_days"]
     v["review_days_effective"] = days
     assessed = v["assessed"]
-    v["next_review"] = assessed + datetime.timedelta(days=days) if assessed else None
+    v["next_review"] = _add_days(assessed, days) if assessed else None
     v["plan_ids"] = plan_ids
+
+
+def _add_days(date: datetime.date, days: Any) -> datetime.date | None:
+    """`date` plus `days`, or None where that is no date (an interval past year 9999, as
+    a schema-invalid `review_days: 10000000000` asks: ISMS-SCHEMA reports that)."""
+    try:
+        return date + datetime.timedelta(days=days)
+    except (OverflowError, TypeError):
+        return None
 
 
 def control_values(
