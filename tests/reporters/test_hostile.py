@@ -348,3 +348,21 @@ def test_file_name_that_is_not_utf8(cli: Cli, tmp_path: Path) -> None:
         run = cli(str(isms), "--today", "2026-06-01", "--format", name)
         assert run.code == 1, run.err
         run.out.encode("utf-8")
+
+
+@pytest.mark.xfail(
+    strict=True,
+    raises=AssertionError,
+    reason="checker/main.py guard() writes a FatalError's message raw to stderr, which the "
+    "Actions runner also reads for workflow commands: a value from isms.yaml quoted in "
+    "the message can start a `::error::` line or send ESC to the terminal",
+)
+def test_fatal_error_message_injects_nothing(cli: Cli, tmp_path: Path) -> None:
+    isms = tmp_path / "isms"
+    shutil.copytree(BASE, isms)
+    with open(isms / "isms.yaml", "a", encoding="utf-8") as f:
+        f.write('paths: {risks: "x\\n::error title=pwn::injected\\u001b[31m"}\n')
+    run = cli(str(isms), "--format", "github")
+    assert run.code == 2
+    assert runner_commands(run.err) == []
+    assert "\x1b" not in run.err
