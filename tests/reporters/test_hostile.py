@@ -366,3 +366,36 @@ def test_fatal_error_message_injects_nothing(cli: Cli, tmp_path: Path) -> None:
     assert run.code == 2
     assert runner_commands(run.err) == []
     assert "\x1b" not in run.err
+
+
+HOSTILE_RULE = """\
+rules:
+  - id: ORG-001
+    title: "t\\e[31mred\\n::error::x"
+    severity: error
+    resource: risk
+    check: "true"
+    remediation: "r\\e]0;pwned\\a"
+"""
+
+
+@pytest.mark.xfail(
+    strict=True,
+    raises=AssertionError,
+    reason="checker/commands/rules.py and explain.py print rule files' titles and texts "
+    "raw: a rule file in a pull request (read with --policy-from head) can send ESC to "
+    "the terminal and forge lines",
+)
+@pytest.mark.parametrize("argv", [("rules",), ("explain", "ORG-001")])
+def test_rules_and_explain_print_no_control_characters(
+    argv: tuple[str, ...], cli: Cli, tmp_path: Path
+) -> None:
+    isms = tmp_path / "isms"
+    shutil.copytree(BASE, isms)
+    (isms / "policies").mkdir()
+    (isms / "policies" / "org.yaml").write_text(HOSTILE_RULE, encoding="utf-8")
+    run = cli(*argv, str(isms))
+    assert run.code == 0, run.err
+    assert "ORG-001" in run.out
+    assert not RAW_CONTROL.search(run.out)
+    assert runner_commands(run.out) == []
