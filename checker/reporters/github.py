@@ -8,7 +8,9 @@ error → `::error`, warning → `::warning`, info → `::notice`; evaluation er
 Everything in a command comes from the ISMS files, so it is escaped the way the runner
 unescapes it (actions/runner ActionCommand.cs): the message (data) escapes `%`, CR and
 LF; property values also escape `:` and `,`. No text can then end the command's line,
-end its properties early, or start a second command.
+end its properties early, or start a second command. Other control and format
+characters (ESC, bidirectional overrides) and lone surrogates are written as visible
+escapes (`\\x1b`), so the log viewer never reads them as colours.
 
 GitHub shows at most 10 annotations of each kind per step. The checker writes at most 10
 per severity (new findings first in PR mode, then those that fail the build) and then
@@ -26,6 +28,7 @@ from __future__ import annotations
 from checker.findings import Outcome, Report, Result, Severity
 from checker.reporters import markdown
 from checker.reporters.options import RenderOptions
+from checker.reporters.safe import visible
 
 LIMIT = 10  # annotations per kind GitHub shows for one step
 _COMMANDS = {Severity.ERROR: "error", Severity.WARNING: "warning", Severity.INFO: "notice"}
@@ -37,6 +40,10 @@ _NAMES = {
 
 
 def escape_data(text: str) -> str:
+    """The runner's escapes for CR, LF and `%`; any other control or format character
+    (ESC, which the log viewer would read as colours; bidirectional overrides; lone
+    surrogates) as a visible escape such as `\\x1b`."""
+    text = visible(text, keep="\r\n")
     return text.replace("%", "%25").replace("\r", "%0D").replace("\n", "%0A")
 
 

@@ -1,12 +1,16 @@
-"""JSON: one document in the shape docs/format.md section 13 defines (schema_version 1)."""
+"""JSON: one document in the shape docs/format.md section 13 defines (schema_version 1).
+
+Strings are JSON-escaped by the serialiser; `safe.json_text` also escapes DEL, the C1
+controls and U+2028/U+2029, and turns lone surrogates into U+FFFD, so the document is
+valid UTF-8 and sends no control character to a terminal that shows it."""
 
 from __future__ import annotations
 
-import json
 from typing import Any
 
 from checker.findings import Report, Result
 from checker.reporters.options import RenderOptions
+from checker.reporters.safe import json_text
 
 
 def finding(r: Result) -> dict[str, Any]:
@@ -36,4 +40,4 @@ def render(report: Report, options: RenderOptions) -> str:
         "rules": report.rule_counts(),
         "summary": report.summary(),
     }
-    return json.dumps(document, indent=2, ensure_ascii=False) + "\n"
+    return json_text(document)

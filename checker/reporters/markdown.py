@@ -11,7 +11,8 @@ relative links do not resolve, as on a run's summary page.
 Everything from the ISMS files is escaped for a table cell and for HTML: `&`, `<`, `>`,
 `|`, backticks, `[`, `]`, `@` and backslashes become entities or escapes, line breaks become
 `<br>` and other control characters a space, so a title can neither end its cell or
-row, nor open a link, an image, a code span or an HTML tag. To keep the summary
+row, nor open a link, an image, a code span or an HTML tag; lone surrogates become
+U+FFFD. To keep the summary
 readable and well below GitHub's 1 MiB step-summary limit, a cell shows at most
 MAX_CELL characters and a table at most MAX_ROWS rows (then says how many more there
 are); the other formats always carry everything.
@@ -25,6 +26,7 @@ from urllib.parse import quote
 
 from checker.findings import Outcome, Report, Result, Severity
 from checker.reporters.options import RenderOptions
+from checker.reporters.safe import unicode_safe
 
 MAX_ROWS = 100
 MAX_CELL = 300
@@ -50,6 +52,7 @@ _SEVERITY_TITLES = {
 
 def cell(text: str) -> str:
     """Text made safe for one GitHub-flavoured Markdown table cell (and shortened)."""
+    text = unicode_safe(text)
     if len(text) > MAX_CELL:
         text = text[: MAX_CELL - 1] + "…"
 
@@ -67,7 +70,9 @@ def cell(text: str) -> str:
 def link(r: Result, base: str = "") -> str:
     """`FILE:LINE` linked to the line: relative, or under `base` (a blob URL prefix)."""
     loc = r.location
-    target = base + quote(loc.file.replace("\\", "/"), safe="/") + f"#L{max(1, loc.line)}"
+    target = (
+        base + quote(unicode_safe(loc.file).replace("\\", "/"), safe="/") + f"#L{max(1, loc.line)}"
+    )
     return f"[{cell(loc.file)}:{loc.line}]({target})"
 
 

@@ -17,18 +17,22 @@ id and index. Choices a reader may look for:
   ISMS-SCHEMA (one finding per violation) adds the path of the value inside the entity.
 - In PR mode `baselineState` is `new` or `unchanged`.
 - No timestamps, no absolute paths: the same report gives the same bytes.
+- Text from the ISMS files is escaped by the JSON serialiser (`safe.json_text`: no raw
+  control character, lone surrogates as U+FFFD); URIs are percent-encoded. Viewers
+  render `message.text` as plain text; only the rules' `help.markdown` is Markdown, and
+  it comes from rule files, which the ISMS's maintainers write (docs/security.md).
 """
 
 from __future__ import annotations
 
 import hashlib
-import json
 import re
 from typing import Any
 from urllib.parse import quote
 
 from checker.findings import Outcome, Report, Result, RuleInfo, Severity
 from checker.reporters.options import RenderOptions
+from checker.reporters.safe import json_text, unicode_safe
 
 SCHEMA_URI = "https://json.schemastore.org/sarif-2.1.0.json"
 INFORMATION_URI = "https://isms-check.dev/"
@@ -45,7 +49,7 @@ def level(r: Result) -> str:
 def fingerprint(r: Result) -> str:
     """SHA-256 of the finding's stable name: rule id and entity id, never a line."""
     name = r.case
-    return hashlib.sha256(name.encode("utf-8")).hexdigest()
+    return hashlib.sha256(unicode_safe(name).encode("utf-8")).hexdigest()
 
 
 def _rule_name(info: RuleInfo) -> str:
@@ -113,7 +117,7 @@ def _location(r: Result) -> dict[str, Any]:
     return {
         "physicalLocation": {
             "artifactLocation": {
-                "uri": quote(r.location.file.replace("\\", "/"), safe="/"),
+                "uri": quote(unicode_safe(r.location.file).replace("\\", "/"), safe="/"),
                 "uriBaseId": SRCROOT,
             },
             "region": region,
@@ -192,4 +196,4 @@ def document(report: Report, fail_on: str) -> dict[str, Any]:
 
 
 def render(report: Report, options: RenderOptions) -> str:
-    return json.dumps(document(report, options.fail_on), indent=2, ensure_ascii=False) + "\n"
+    return json_text(document(report, options.fail_on))

@@ -1,9 +1,16 @@
-"""Plain text: `FILE:LINE: SEVERITY RULE-ID [ENTITY] message`, then a summary line."""
+"""Plain text: `FILE:LINE: SEVERITY RULE-ID [ENTITY] message`, then a summary line.
+
+Read on a terminal: every piece of text from the ISMS files goes through
+`safe.visible`, so that an escape sequence, a carriage return, a line break or a
+bidirectional override in a title or file name shows as `\\x1b`, `\\r`, `\\n`,
+`\\u202e` and can neither drive the terminal nor forge a line.
+"""
 
 from __future__ import annotations
 
 from checker.findings import Outcome, Report, Result
 from checker.reporters.options import RenderOptions
+from checker.reporters.safe import visible
 
 _COLORS = {"error": "\033[31m", "warning": "\033[33m", "info": "\033[36m"}
 _RESET = "\033[0m"
@@ -11,7 +18,7 @@ _RESET = "\033[0m"
 
 def _clean(text: str) -> str:
     """One line per finding: control characters from the ISMS files are made visible."""
-    return "".join(ch if ch.isprintable() else repr(ch)[1:-1] for ch in text)
+    return visible(text)
 
 
 def line(r: Result, color: bool = False) -> str:
@@ -20,12 +27,14 @@ def line(r: Result, color: bool = False) -> str:
         severity = f"{_COLORS[severity]}{severity}{_RESET}"
     entity = _clean(r.entity) if r.entity is not None else "-"
     where = f"{_clean(r.location.file)}:{r.location.line}"
-    text = f"{where}: {severity} {r.rule} [{entity}] {_clean(r.message)}"
+    text = f"{where}: {severity} {_clean(r.rule)} [{entity}] {_clean(r.message)}"
     if r.outcome is Outcome.ERROR:
         text += " (evaluation error)"
     if r.waiver is not None:
         w = r.waiver
-        text += f" (waived by {_clean(w.approved_by)} until {w.expires}: {_clean(w.reason)})"
+        text += (
+            f" (waived by {_clean(w.approved_by)} until {_clean(w.expires)}: {_clean(w.reason)})"
+        )
     if r.change:
         text += f" ({r.change})"
     return text
