@@ -44,7 +44,8 @@ def default_dir() -> Path:
 def digest(*parts: str | bytes) -> str:
     h = hashlib.sha256()
     for part in parts:
-        data = part.encode("utf-8") if isinstance(part, str) else part
+        # surrogatepass: a file name that is not UTF-8 arrives with lone surrogates
+        data = part.encode("utf-8", "surrogatepass") if isinstance(part, str) else part
         h.update(len(data).to_bytes(8, "little"))
         h.update(data)
     return h.hexdigest()

@@ -24,6 +24,7 @@ from typing import Any
 from checker import __version__
 from checker.commands import Command, check, explain, rules, schema
 from checker.errors import FatalError, UsageError
+from checker.reporters.safe import console
 
 DEFAULT = check.COMMAND
 COMMANDS: dict[str, Command[Any]] = {
@@ -117,7 +118,7 @@ def guard(call: Callable[[], int], debug: bool = False) -> int:
     try:
         return call()
     except FatalError as e:
-        sys.stderr.write(f"isms-check: error: {e}\n")
+        sys.stderr.write(console(f"isms-check: error: {e}") + "\n")
         return e.exit_code
     except KeyboardInterrupt:
         sys.stderr.write("isms-check: interrupted\n")
@@ -133,7 +134,7 @@ def guard(call: Callable[[], int], debug: bool = False) -> int:
         if debug:
             traceback.print_exc()
         sys.stderr.write(
-            f"isms-check: internal error: {type(e).__name__}: {e}\n"
+            console(f"isms-check: internal error: {type(e).__name__}: {e}") + "\n"
             "This is a bug in isms-check; run again with --debug for the traceback and report it.\n"
         )
         return 3

@@ -25,6 +25,7 @@ from typing import TextIO
 from checker.errors import UsageError
 from checker.findings import Report
 from checker.reporters import REPORTERS, RenderOptions
+from checker.reporters.safe import console
 
 GITHUB_BLOB_VARIABLES = ("GITHUB_SERVER_URL", "GITHUB_REPOSITORY", "GITHUB_SHA")
 
@@ -82,7 +83,7 @@ def step_summary_file(env: Mapping[str, str]) -> Path | None:
 def emit(report: Report, outputs: Outputs) -> None:
     """The notices to stderr; the report files; the stdout format; its step summary."""
     for notice in report.notices:
-        sys.stderr.write(f"isms-check: notice: {notice}\n")
+        sys.stderr.write(console(f"isms-check: notice: {notice}") + "\n")
     plain = dataclasses.replace(outputs.render, color=False)
     for name, path in outputs.files:
         write_atomic(path, REPORTERS[name].render(report, plain))
@@ -128,4 +129,6 @@ def append_step_summary(path: Path, text: str) -> None:
         with open(path, "a", encoding="utf-8", newline="\n") as f:
             f.write(("\n" if f.tell() else "") + text)
     except OSError as e:
-        sys.stderr.write(f"isms-check: warning: could not append the summary to {path}: {e}\n")
+        sys.stderr.write(
+            console(f"isms-check: warning: could not append the summary to {path}: {e}") + "\n"
+        )

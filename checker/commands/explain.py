@@ -13,6 +13,7 @@ from checker.commands import Command
 from checker.commands.rules import rule_infos
 from checker.errors import UsageError
 from checker.findings import RuleInfo
+from checker.reporters.safe import console
 
 
 @dataclass(frozen=True)
@@ -76,7 +77,7 @@ def execute(options: ExplainOptions) -> int:
     info = infos.get(options.rule.upper())
     if info is None:
         raise UsageError(f"no rule {options.rule}: `isms-check rules` lists them")
-    sys.stdout.write(page(info))
+    sys.stdout.write(console(page(info)))
     return 0
 
 

@@ -3,13 +3,13 @@
 from __future__ import annotations
 
 import argparse
-import json
 import sys
 from dataclasses import dataclass
 from pathlib import Path
 
 from checker.commands import Command
 from checker.findings import RuleInfo
+from checker.reporters.safe import console, json_text
 
 
 @dataclass(frozen=True)
@@ -48,12 +48,12 @@ def execute(options: RulesOptions) -> int:
              "references": list(i.references), "source": i.source}
             for i in infos
         ]  # fmt: skip
-        sys.stdout.write(json.dumps(rows, indent=2, ensure_ascii=False) + "\n")
+        sys.stdout.write(json_text(rows))
         return 0
     width = max(len(i.id) for i in infos)
     for i in infos:
         refs = f"  [{'; '.join(i.references)}]" if i.references else ""
-        sys.stdout.write(f"{i.id:<{width}}  {i.severity.value:<7}  {i.title}{refs}\n")
+        sys.stdout.write(console(f"{i.id:<{width}}  {i.severity.value:<7}  {i.title}{refs}") + "\n")
     return 0
 
 

@@ -62,3 +62,12 @@ def json_text(document: Any) -> str:
     text = json.dumps(document, indent=2, ensure_ascii=False)
     text = _JSON_RAW.sub(lambda m: f"\\u{ord(m.group(0)):04x}", text)
     return unicode_safe(text) + "\n"
+
+
+def console(text: str) -> str:
+    """Text for a terminal or a CI log (messages on stderr, `rules`, `explain`): control
+    characters visible, line breaks kept, and no line the Actions runner would take for
+    a workflow command (`::name::`, after any leading space; `##[name]` anywhere)."""
+    lines = unicode_safe(visible(text, keep="\n")).split("\n")
+    safe = [f"isms-check: {line}" if line.lstrip().startswith("::") else line for line in lines]
+    return "\n".join(safe).replace("##[", "# #[")

@@ -334,13 +334,6 @@ def check_github_e2e(out: str) -> None:
         )
 
 
-@pytest.mark.xfail(
-    strict=True,
-    raises=AssertionError,
-    reason="checker/cache.py digest() encodes the file name as strict UTF-8: a file name "
-    "that is not UTF-8 ends the run with an internal error (exit 3); the reporters "
-    "themselves cope (lone surrogates, see the sample tests)",
-)
 def test_file_name_that_is_not_utf8(cli: Cli, tmp_path: Path) -> None:
     isms = hostile_isms(tmp_path)
     add_non_utf8_file_name(isms)
@@ -350,13 +343,6 @@ def test_file_name_that_is_not_utf8(cli: Cli, tmp_path: Path) -> None:
         run.out.encode("utf-8")
 
 
-@pytest.mark.xfail(
-    strict=True,
-    raises=AssertionError,
-    reason="checker/main.py guard() writes a FatalError's message raw to stderr, which the "
-    "Actions runner also reads for workflow commands: a value from isms.yaml quoted in "
-    "the message can start a `::error::` line or send ESC to the terminal",
-)
 def test_fatal_error_message_injects_nothing(cli: Cli, tmp_path: Path) -> None:
     isms = tmp_path / "isms"
     shutil.copytree(BASE, isms)
@@ -379,13 +365,6 @@ rules:
 """
 
 
-@pytest.mark.xfail(
-    strict=True,
-    raises=AssertionError,
-    reason="checker/commands/rules.py and explain.py print rule files' titles and texts "
-    "raw: a rule file in a pull request (read with --policy-from head) can send ESC to "
-    "the terminal and forge lines",
-)
 @pytest.mark.parametrize("argv", [("rules",), ("explain", "ORG-001")])
 def test_rules_and_explain_print_no_control_characters(
     argv: tuple[str, ...], cli: Cli, tmp_path: Path
