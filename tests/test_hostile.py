@@ -149,3 +149,14 @@ def test_every_limit_has_a_case() -> None:
     for bomb in ("alias-bomb.yaml", "merge-bomb.yaml"):
         most = read_case(HOSTILE / bomb).builds_at_most
         assert most is not None and most <= loader.MAX_ALIAS_NODES + 2_000
+
+
+def test_security_doc_states_the_limits() -> None:
+    """docs/security.md, "Resource limits", gives the values the loader enforces."""
+    doc = (Path(__file__).parent.parent / "docs" / "security.md").read_text(encoding="utf-8")
+    section = doc.split("## Resource limits", 1)[1].split("\n## ", 1)[0]
+    assert f"{loader.MAX_FILE_BYTES:,} bytes" in section
+    assert f"{loader.MAX_DEPTH} levels" in section
+    assert f"{loader.MAX_NODES:,}" in section
+    assert f"{loader.MAX_ALIAS_NODES:,}" in section
+    assert f"{loader.MAX_NUMBER_CHARS} characters" in section
