@@ -49,6 +49,7 @@ _PLAIN_TAGS = {
     "tag:yaml.org,2002:null",
 }
 _MERGE = "tag:yaml.org,2002:merge"
+_VALUE = "tag:yaml.org,2002:value"
 _INT = "tag:yaml.org,2002:int"
 _FLOAT = "tag:yaml.org,2002:float"
 MAX_FILE_BYTES = 5 * 1024 * 1024  # 5 MiB: a thousand risks take about 1 MiB
@@ -169,8 +170,8 @@ class _Builder:
                     *where,
                 )
             return value
-        if node.tag in ("tag:yaml.org,2002:str", _TIMESTAMP):
-            return node.value
+        if node.tag in ("tag:yaml.org,2002:str", _TIMESTAMP, _VALUE):
+            return node.value  # _VALUE: a plain `=`, which YAML 1.1 gives a tag of its own
         raise YamlProblem(f"unsupported YAML tag {node.tag}: use plain values", *where)
 
     def _mapping(self, node: MappingNode, path: JsonPath) -> dict[str, Any]:
