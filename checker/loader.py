@@ -10,6 +10,17 @@ PyYAML's YAML 1.1 defaults (see docs/decisions.md):
 
 A broken file never raises out of this module: it comes back as a `ParsedFile` with a
 `problem`, which the engine reports as an ISMS-PARSE finding.
+
+Resource limits (docs/security.md, "Resource limits"; each one is an ISMS-PARSE finding
+at the line where it was exceeded, never a crash or a hang):
+
+- MAX_FILE_BYTES: a larger file is not parsed;
+- MAX_DEPTH: nesting of mappings and lists (libyaml stops at 1000 on its own);
+- MAX_NODES: values in one file, aliases expanded;
+- MAX_ALIAS_NODES: values copied by aliases and merge keys (`*a`, `<<: *a`), so that an
+  alias bomb (a billion values from a kilobyte) stops after a few thousand steps;
+- integers fit in 64 bits (CEL's int), checked before conversion from text so that a
+  10**5000 or a long sexagesimal number never reaches Python's int().
 """
 
 from __future__ import annotations
@@ -37,8 +48,20 @@ _PLAIN_TAGS = {
     _BOOL,
     "tag:yaml.org,2002:null",
 }
-MAX_NODES = 500_000  # guards against alias bombs
+_MERGE = "tag:yaml.org,2002:merge"
+_VALUE = "tag:yaml.org,2002:value"
+_INT = "tag:yaml.org,2002:int"
+_FLOAT = "tag:yaml.org,2002:float"
+MAX_FILE_BYTES = 5 * 1024 * 1024  # 5 MiB: a thousand risks take about 1 MiB
+MAX_NODES = 500_000
+MAX_ALIAS_NODES = 10_000
 MAX_DEPTH = 100
+MAX_NUMBER_CHARS = 100  # longer than any 64-bit integer or double written in YAML
+INT_MIN, INT_MAX = -(2**63), 2**63 - 1
+_TOO_DEEP = (
+    f"nested more than {MAX_DEPTH} levels deep (or an alias that contains itself): "
+    "flatten the structure"
+)
 
 
 # PyYAML's C parser (libyaml) builds the same node tree with marks as the pure-Python
@@ -91,51 +114,118 @@ class _Builder:
     def __init__(self, loader: _Loader) -> None:
         self.loader = loader
         self.positions: dict[JsonPath, Position] = {}
-        self.count = 0
+        self.count = 0  # values built, aliases expanded
+        self.copied = 0  # values built a second time or more: through an alias
+        self.seen: set[int] = set()  # the nodes built once (ids; the tree outlives them)
+        self.merging: set[int] = set()  # the mappings whose keys are being merged
 
     def build(self, node: Node, path: JsonPath) -> Any:
-        self.count += 1
-        if self.count > MAX_NODES or len(path) > MAX_DEPTH:
-            raise YamlProblem("document too large or too deeply nested (alias bomb?)")
         mark = node.start_mark
-        self.positions[path] = (mark.line + 1, mark.column + 1)
+        where = (mark.line + 1, mark.column + 1)
+        self.count += 1
+        if id(node) in self.seen:
+            self.copied += 1
+        else:
+            self.seen.add(id(node))
+        if self.copied > MAX_ALIAS_NODES:
+            raise YamlProblem(
+                f"aliases copy more than {MAX_ALIAS_NODES:,} values (an alias bomb?): "
+                "write the values out, or use fewer '*' references",
+                *where,
+            )
+        if self.count > MAX_NODES:
+            raise YamlProblem(
+                f"more than {MAX_NODES:,} values in one file: split it into several files",
+                *where,
+            )
+        if len(path) > MAX_DEPTH:
+            raise YamlProblem(_TOO_DEEP, *where)
+        self.positions[path] = where
         if isinstance(node, ScalarNode):
             return self._scalar(node)
         if isinstance(node, SequenceNode) and node.tag == "tag:yaml.org,2002:seq":
             return [self.build(child, (*path, i)) for i, child in enumerate(node.value)]
         if isinstance(node, MappingNode) and node.tag == "tag:yaml.org,2002:map":
             return self._mapping(node, path)
-        raise YamlProblem(
-            f"unsupported YAML tag {node.tag}: use plain values", mark.line + 1, mark.column + 1
-        )
+        raise YamlProblem(f"unsupported YAML tag {node.tag}: use plain values", *where)
 
     def _scalar(self, node: ScalarNode) -> Any:
-        if node.tag in _PLAIN_TAGS:
-            return self.loader.yaml_constructors[node.tag](self.loader, node)
-        if node.tag in ("tag:yaml.org,2002:str", _TIMESTAMP):
-            return node.value
         mark = node.start_mark
-        raise YamlProblem(
-            f"unsupported YAML tag {node.tag}: use plain values", mark.line + 1, mark.column + 1
-        )
+        where = (mark.line + 1, mark.column + 1)
+        if node.tag in (_INT, _FLOAT) and len(node.value) > MAX_NUMBER_CHARS:
+            raise YamlProblem(
+                f"a number of {len(node.value):,} characters: numbers have at most "
+                f"{MAX_NUMBER_CHARS} (quote it if it is meant as text)",
+                *where,
+            )
+        if node.tag in _PLAIN_TAGS:
+            try:
+                value = self.loader.yaml_constructors[node.tag](self.loader, node)
+            except (ValueError, OverflowError) as e:  # no YAML number reaches here today
+                raise YamlProblem(f"not a usable number: {e}", *where) from e
+            if node.tag == _INT and not INT_MIN <= value <= INT_MAX:
+                raise YamlProblem(
+                    "an integer beyond 64 bits: use a smaller number, or quote it "
+                    "if it is meant as text",
+                    *where,
+                )
+            return value
+        if node.tag in ("tag:yaml.org,2002:str", _TIMESTAMP, _VALUE):
+            return node.value  # _VALUE: a plain `=`, which YAML 1.1 gives a tag of its own
+        raise YamlProblem(f"unsupported YAML tag {node.tag}: use plain values", *where)
 
     def _mapping(self, node: MappingNode, path: JsonPath) -> dict[str, Any]:
-        self.loader.flatten_mapping(node)  # resolves `<<` merge keys
+        """A mapping's data. Merge keys (`<<: *a` or `<<: [*a, *b]`) are expanded here,
+        not by PyYAML's flatten_mapping, which copies key lists before any limit can
+        count them: the merged values are built (and counted) like any other, earlier
+        sources win over later ones, and the mapping's own keys win over all of them."""
         out: dict[str, Any] = {}
+        own: set[str] = set()
         for key_node, value_node in node.value:
             mark = key_node.start_mark
+            if isinstance(key_node, ScalarNode) and key_node.tag == _MERGE:
+                for key, value in self._merged(value_node, path).items():
+                    if key not in own:
+                        out.setdefault(key, value)
+                continue
             if not isinstance(key_node, ScalarNode):
                 raise YamlProblem(
                     "a mapping key must be a plain value", mark.line + 1, mark.column + 1
                 )
             key = str(self._scalar(key_node))
-            if key in out:
+            if key in own:
                 raise YamlProblem(
                     f"duplicate key '{key}' in one mapping: keep only one",
                     mark.line + 1,
                     mark.column + 1,
                 )
+            own.add(key)
             out[key] = self.build(value_node, (*path, key))
+        return out
+
+    def _merged(self, node: Node, path: JsonPath) -> dict[str, Any]:
+        """The mappings a merge key names, earlier ones first."""
+        sources = node.value if isinstance(node, SequenceNode) else [node]
+        out: dict[str, Any] = {}
+        for source in sources:
+            if id(source) in self.merging:
+                mark = source.start_mark
+                raise YamlProblem(
+                    "a merge key '<<' names the mapping it is in", mark.line + 1, mark.column + 1
+                )
+            if not (isinstance(source, MappingNode) and source.tag == "tag:yaml.org,2002:map"):
+                mark = source.start_mark
+                raise YamlProblem(
+                    "a merge key '<<' takes a mapping or a list of mappings (*anchor)",
+                    mark.line + 1,
+                    mark.column + 1,
+                )
+            self.merging.add(id(source))
+            try:
+                for key, value in self._mapping(source, path).items():
+                    out.setdefault(key, value)
+            finally:
+                self.merging.discard(id(source))
         return out
 
 
@@ -153,10 +243,29 @@ def parse_yaml(text: str) -> Parsed:
         mark = e.problem_mark or e.context_mark
         line, col = (mark.line + 1, mark.column + 1) if mark else (1, 1)
         problem = str(e.problem or e.context)
+        if "maximum nesting depth" in problem:  # libyaml's own limit, 1000 levels
+            raise YamlProblem(_TOO_DEEP, line, col) from e
+        if "found another document" in problem:
+            raise YamlProblem(
+                "a second YAML document ('---'): keep one document per file, or make it one list",
+                line,
+                col,
+            ) from e
         hint = _hint(problem, text, line, col)
         raise YamlProblem(f"invalid YAML: {problem}{hint}", line, col) from e
+    except yaml.reader.ReaderError as e:  # a character YAML does not allow
+        line = text.count("\n", 0, e.position) + 1
+        column = e.position - (text.rfind("\n", 0, e.position) + 1) + 1
+        char = e.character if isinstance(e.character, int) else ord(e.character[:1] or " ")
+        raise YamlProblem(
+            f"invalid YAML: the control character U+{char:04X} is not allowed: remove it",
+            line,
+            column,
+        ) from e
     except yaml.YAMLError as e:
         raise YamlProblem(f"invalid YAML: {e}") from e
+    except RecursionError as e:  # PyYAML without libyaml composes recursively
+        raise YamlProblem(_TOO_DEEP) from e
     finally:
         loader.dispose()
 
@@ -192,7 +301,13 @@ def read_text(tree: FileTree, rel: str) -> str:
 
 
 def decode(raw: bytes) -> str:
-    """Bytes as UTF-8 text (a BOM is allowed); raises YamlProblem naming the line."""
+    """Bytes as UTF-8 text (a BOM is allowed); raises YamlProblem naming the line, or
+    for a file larger than MAX_FILE_BYTES, which is not looked at further."""
+    if len(raw) > MAX_FILE_BYTES:
+        raise YamlProblem(
+            f"file too large: {len(raw):,} bytes, at most {MAX_FILE_BYTES:,} "
+            f"({MAX_FILE_BYTES // 2**20} MiB): split it into several files"
+        )
     try:
         return raw.decode("utf-8-sig")
     except UnicodeDecodeError as e:
