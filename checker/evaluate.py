@@ -11,6 +11,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from checker.cel import Engine, EvalError
+from checker.celnative.errors import BudgetError
 from checker.findings import Location, Outcome, Result
 from checker.kinds import FOLDER_KINDS, KINDS
 from checker.loader import JsonPath
@@ -27,6 +28,7 @@ class Target:
     location: Location
     activation: Mapping[str, Any]
     locate: Callable[[JsonPath], Location]  # where a field of the target is written
+    plain: Mapping[str, Any]  # the activation in the model's own values (budget guards)
 
 
 def isms_values(model: Model) -> dict[str, Any]:
@@ -65,6 +67,10 @@ class Evaluator:
             plain[kind.plural] = {e.id: e.values for e in model.unique(kind.name)}
         isms = engine.value(plain)
         self.common: dict[str, Any] = {"today": engine.value(today), "isms": isms}
+        # the native engine reads the model's values; another also gets them, for the
+        # native twins of its rules that hold it to the same budget (Rule.guard)
+        self.native = engine.name == "native"
+        self.plain_common: dict[str, Any] = {"today": today, "isms": plain}
         entity_values: dict[int, Any] = {}
         for kind in KINDS:
             for e in model.unique(kind.name):
@@ -96,6 +102,7 @@ class Evaluator:
                 Location(m.file, 1, 1),
                 {**self.common, "kind": kind_isms, "entity": isms},
                 locate_isms,
+                {**self.plain_common, "kind": "isms", "entity": plain},
             )
         ]
         catalog = isms[kind_catalog]
@@ -111,30 +118,43 @@ class Evaluator:
                     "entity": catalog[engine.value(c.id)],
                 },
                 lambda path: catalog_loc,
+                {
+                    **self.plain_common,
+                    "kind": "catalog",
+                    "catalog": plain["catalog"][c.id],
+                    "entity": plain["catalog"][c.id],
+                },
             )
             for c in m.catalog
         ]
         self.targets = targets
 
-    def _target(self, e: Entity, value: Any = None) -> Target:
-        value = self.entity_values[id(e)] if value is None else value
+    def _target(self, e: Entity, values: Mapping[str, Any] | None = None) -> Target:
+        """The target of entity `e`; `values`: its values if not the model's own."""
+        values = e.values if values is None else values
+        value = self.entity_values[id(e)] if values is e.values else self.engine.value(values)
         activation = {
             **self.common, "kind": self.engine.value(e.kind), e.kind: value, "entity": value
         }  # fmt: skip
         if e.parent is not None:
             activation[e.parent.kind] = self.entity_values[id(e.parent)]
+        plain = activation
+        if not self.native:
+            plain = {**self.plain_common, "kind": e.kind, e.kind: values, "entity": values}
+            if e.parent is not None:
+                plain[e.parent.kind] = e.parent.values
 
         def locate(path: JsonPath) -> Location:
             line, column = e.source.position((*e.path, *path))
             return Location(e.source.file, line, column)
 
-        return Target(e.kind, e.id, locate(()), activation, locate)
+        return Target(e.kind, e.id, locate(()), activation, locate, plain)
 
     def waiver_targets(self, matches: Mapping[str, int | None]) -> list[Target]:
         """Waivers are judged last: `waiver.matches` counts the findings each waived
         (null when it was not in force or its rule did not run)."""
         return [
-            self._target(e, self.engine.value({**e.values, "matches": matches.get(e.id)}))
+            self._target(e, {**e.values, "matches": matches.get(e.id)})
             for e in self.model.unique("waiver")
         ]
 
@@ -159,6 +179,11 @@ def judge(rule: Rule, target: Target) -> Result | None:
     def make(outcome: Outcome, message: str = "") -> Result:
         return Result.of(info, target.kind, target.id, target.location, outcome, message)
 
+    if rule.guard is not None:
+        over = _over_budget(rule.guard, target.plain)
+        if over is not None:
+            field, error = over
+            return make(Outcome.ERROR, f"rule {info.id}: `{field}` failed on {target.id}: {error}")
     act = target.activation
     try:
         if rule.when is not None and not rule.when.run_bool(act):
@@ -192,3 +217,24 @@ def judge(rule: Rule, target: Target) -> Result | None:
         field = "/".join(str(p) for p in path)
         return dataclasses.replace(result, location=target.locate(path), field=field)
     return result
+
+
+def _over_budget(guard: Rule, plain: Mapping[str, Any]) -> tuple[str, BudgetError] | None:
+    """The field whose evaluation goes over the budget, run by the native twin of a rule
+    on the model's values (another engine's evaluation would not be stopped); None when
+    none does. Other errors are the real engine's to report."""
+    steps = (("when", guard.when), ("check", guard.check), ("message", guard.message))
+    for field, program in (*steps, ("at", guard.at)):
+        if program is None:
+            continue
+        try:
+            result = program.run(plain)
+        except BudgetError as e:
+            return field, e
+        except EvalError:
+            return None
+        if field == "when" and result is False:
+            return None
+        if field == "check" and result is True:
+            return None
+    return None

@@ -9,12 +9,13 @@ resource (a typo such as `rsk.level`) is a compile error, not an error on every 
 
 from __future__ import annotations
 
+import dataclasses
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from typing import Any
 
 from checker import schema
-from checker.cel import CompileError, Engine, Program
+from checker.cel import CompileError, Engine, NativeEngine, Program
 from checker.errors import RuleError
 from checker.findings import RuleInfo, Severity
 from checker.kinds import variables
@@ -33,6 +34,10 @@ class Rule:
     when: Program | None = None
     message: Program | None = None
     at: Program | None = None  # the field a finding points at, e.g. 'due' or 'actions/0/due'
+    # With an engine other than the native one: the same rule compiled natively, run
+    # first on the model's own values, so that the evaluation budget (steps, sizes) is
+    # the native engine's whatever the engine (evaluate.py)
+    guard: Rule | None = None
 
 
 @dataclass(frozen=True)
@@ -68,7 +73,26 @@ def load_rules(
                 )
             seen[rule.info.id] = rule.info.source
             rules.append(rule)
+    if compiler.name != "native":
+        rules = [dataclasses.replace(r, guard=_native_twin(r)) for r in rules]
     return rules
+
+
+def _native_twin(rule: Rule) -> Rule | None:
+    """`rule` compiled by the native engine, to hold another engine to its budget; None
+    where the native engine refuses an expression (one that crashes cel-python)."""
+    native = NativeEngine()
+
+    def twin(program: Program | None) -> Program | None:
+        return native.compile(program.source) if program is not None else None
+
+    try:
+        return Rule(
+            rule.info, rule.resources, native.compile(rule.check.source),
+            twin(rule.when), twin(rule.message), twin(rule.at),
+        )  # fmt: skip
+    except CompileError:
+        return None
 
 
 def _load_file(f: RuleFile, compiler: Engine, validate: schema.Validate) -> list[Rule]:
