@@ -16,7 +16,7 @@ from typing import Any, TypeVar
 
 from checker import schema
 from checker.cache import Store, digest
-from checker.loader import ParsedFile, YamlProblem, decode, entities_of, parse_yaml
+from checker.loader import MAX_FILE_BYTES, ParsedFile, YamlProblem, decode, entities_of, parse_yaml
 from checker.schema import Violation
 from checker.tree import FileTree
 
@@ -52,7 +52,7 @@ class Documents:
         """The file `rel` of `tree` as a Document of `kind` entities; `empty_ok`: an
         empty file or list is no entities rather than a problem (the waivers file)."""
         try:
-            raw = tree.read_bytes(rel)
+            raw = tree.read_bytes(rel, limit=MAX_FILE_BYTES)
         except OSError as e:  # OutsideError: a link that leads out of the repository
             problem = YamlProblem(f"cannot read the file: {e.strerror or e}")
             return Document(ParsedFile(shown, problem=problem))

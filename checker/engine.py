@@ -20,7 +20,7 @@ from checker.documents import Documents
 from checker.errors import ConfigError, FatalError, UsageError
 from checker.findings import Report, Result, RuleInfo
 from checker.history import SHALLOW_MESSAGE, History, ShallowCloneError
-from checker.loader import DisplayPaths
+from checker.loader import MAX_FILE_BYTES, DisplayPaths
 from checker.methodology import find_root, isms_file
 from checker.model import Model, PolicyChange
 from checker.options import Options, utc_today
@@ -42,14 +42,14 @@ def _policy_change(head: Policy, base: Policy) -> PolicyChange:
 
     def policy_files(p: Policy) -> dict[str, bytes]:
         folder = p.methodology.paths["policies"]
-        return {rel: p.tree.read_bytes(rel) for rel in p.tree.yaml_files(folder)}
+        return {rel: p.tree.read_bytes(rel, MAX_FILE_BYTES) for rel in p.tree.yaml_files(folder)}
 
     before, after = policy_files(base), policy_files(head)
     files = sorted(f for f in before.keys() | after.keys() if before.get(f) != after.get(f))
 
     def waivers(p: Policy) -> bytes | None:
         rel = p.methodology.paths["waivers"]
-        return p.tree.read_bytes(rel) if p.tree.is_file(rel) else None
+        return p.tree.read_bytes(rel, MAX_FILE_BYTES) if p.tree.is_file(rel) else None
 
     return PolicyChange(tuple(keys), tuple(files), waivers(head) != waivers(base))
 

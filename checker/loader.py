@@ -294,7 +294,7 @@ def _hint(problem: str, text: str, line: int, column: int) -> str:
 def read_text(tree: FileTree, rel: str) -> str:
     """A file's text as UTF-8 (a BOM is allowed); raises YamlProblem if it cannot be read."""
     try:
-        raw = tree.read_bytes(rel)
+        raw = tree.read_bytes(rel, limit=MAX_FILE_BYTES)
     except OSError as e:
         raise YamlProblem(f"cannot read the file: {e.strerror or e}") from e
     return decode(raw)
@@ -305,7 +305,7 @@ def decode(raw: bytes) -> str:
     for a file larger than MAX_FILE_BYTES, which is not looked at further."""
     if len(raw) > MAX_FILE_BYTES:
         raise YamlProblem(
-            f"file too large: {len(raw):,} bytes, at most {MAX_FILE_BYTES:,} "
+            f"file too large: over {MAX_FILE_BYTES:,} bytes "
             f"({MAX_FILE_BYTES // 2**20} MiB): split it into several files"
         )
     try:

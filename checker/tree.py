@@ -24,7 +24,10 @@ class FileTree(Protocol):
 
     def is_dir(self, rel: str) -> bool: ...
 
-    def read_bytes(self, rel: str) -> bytes: ...
+    def read_bytes(self, rel: str, limit: int | None = None) -> bytes:
+        """The file's bytes; with `limit`, at most limit + 1 of them (enough to tell that
+        a file is over the limit without holding a huge one in memory)."""
+        ...
 
     def files(self, folder: str) -> list[str]:
         """Every file under `folder`, recursively, sorted."""
@@ -93,13 +96,14 @@ class DiskTree:
         path = self._readable(rel)
         return path is not None and path.is_dir()
 
-    def read_bytes(self, rel: str) -> bytes:
+    def read_bytes(self, rel: str, limit: int | None = None) -> bytes:
         path = self._path(rel)
         if path is None:
             raise FileNotFoundError(rel)
         if not self._within(path):
             raise OutsideError(rel)
-        return path.read_bytes()
+        with path.open("rb") as f:
+            return f.read() if limit is None else f.read(limit + 1)
 
     def _walk(self, folder: str) -> tuple[list[str], list[str]]:
         """(files inside the boundary, links leading outside it), sorted. Linked folders
@@ -183,13 +187,14 @@ class GitTree:
         norm = inside(rel)
         return norm is not None and norm in self.dirs
 
-    def read_bytes(self, rel: str) -> bytes:
+    def read_bytes(self, rel: str, limit: int | None = None) -> bytes:
         norm = inside(rel)
         if norm is not None and norm in self.links:
             raise OutsideError(rel)
         if norm is None or norm not in self.blobs:
             raise FileNotFoundError(rel)
-        data: bytes = self.blobs[norm].data_stream.read()
+        stream = self.blobs[norm].data_stream
+        data: bytes = stream.read() if limit is None else stream.read(limit + 1)
         return data
 
     def _under(self, folder: str, paths: Any) -> list[str]:
