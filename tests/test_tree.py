@@ -107,3 +107,10 @@ def test_a_link_in_the_base_commit_that_leads_out_is_a_finding(tmp_path: Path) -
     # the same finding in both, so not new
     dups = [r for r in report.findings if r.rule == "ISMS-DUP"]
     assert dups and all(r.change == "existing" for r in dups)
+
+
+def test_reads_stop_past_the_limit(tmp_path: Path) -> None:
+    (tmp_path / "big.yaml").write_bytes(b"x" * 10_000)
+    tree = DiskTree(tmp_path)
+    assert len(tree.read_bytes("big.yaml", limit=100)) == 101
+    assert len(tree.read_bytes("big.yaml")) == 10_000
