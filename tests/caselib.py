@@ -12,6 +12,7 @@ tests/cases/ holds only the files it adds or replaces, plus expect.yaml:
 from __future__ import annotations
 
 import datetime
+import json
 import shutil
 from dataclasses import dataclass
 from pathlib import Path
@@ -68,3 +69,16 @@ def all_cases() -> list[Case]:
         expect = yaml.safe_load(expect_file.read_text(encoding="utf-8")) or {}
         out.append(Case(folder.name, folder, expect))
     return out
+
+
+def risk_yaml(rid: str, title: str, owner: str, assessed: str = "2026-05-01") -> str:
+    """One risk as a YAML list item, every text a double-quoted scalar (json.dumps: any
+    character, control characters included, as an escape), for tests of hostile text."""
+    return (
+        f"- id: {json.dumps(rid)}\n"
+        f"  title: {json.dumps(title)}\n"
+        f"  owner: {json.dumps(owner)}\n"
+        "  inherent: {likelihood: 1, impact: 1}\n"
+        "  treatment: mitigate\n"
+        f"  assessed: {assessed}\n"
+    )

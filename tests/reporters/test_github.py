@@ -10,7 +10,6 @@ import re
 import shutil
 import subprocess
 import sys
-import textwrap
 from pathlib import Path
 
 import pytest
@@ -18,6 +17,7 @@ from markdown_it import MarkdownIt
 
 from checker.findings import Outcome, Report, Severity
 from checker.reporters import RenderOptions, github
+from tests.caselib import risk_yaml
 from tests.report_samples import ERR, INFO, WARN, pr_report, report, result
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -259,16 +259,7 @@ rules:
 
 
 def _risk(rid: str, title: str, owner: str) -> str:
-    return textwrap.dedent(
-        f"""\
-        - id: {json.dumps(rid)}
-          title: {json.dumps(title)}
-          owner: {json.dumps(owner)}
-          inherent: {{likelihood: 1, impact: 1}}
-          treatment: mitigate
-          assessed: 2026-11-01
-        """
-    )
+    return risk_yaml(rid, title, owner, "2026-11-01")
 
 
 HOSTILE_IDS = ("R-999\n::error::id-injected,", "Breach:: of, the\r\n::warning::x,, centre::")

@@ -18,7 +18,6 @@ import json
 import os
 import re
 import shutil
-import textwrap
 import xml.etree.ElementTree as ET
 from pathlib import Path
 from typing import Any
@@ -30,7 +29,7 @@ from markdown_it import MarkdownIt
 from checker.findings import Location, Outcome, Report, Result, Severity, Waiver
 from checker.reporters import REPORTERS, RenderOptions
 from checker.reporters.safe import unicode_safe, visible
-from tests.caselib import BASE
+from tests.caselib import BASE, risk_yaml
 from tests.conftest import Cli
 from tests.report_samples import hostile
 from tests.reporters.test_github import runner_commands
@@ -210,17 +209,7 @@ rules:
 
 
 def _risk(rid: str, title: str, owner: str) -> str:
-    # json.dumps: a YAML double-quoted scalar, control characters as \u escapes
-    return textwrap.dedent(
-        f"""\
-        - id: {json.dumps(rid)}
-          title: {json.dumps(title)}
-          owner: {json.dumps(owner)}
-          inherent: {{likelihood: 1, impact: 1}}
-          treatment: mitigate
-          assessed: 2026-05-01
-        """
-    )
+    return risk_yaml(rid, title, owner, "2026-05-01")
 
 
 def hostile_isms(root: Path) -> Path:
