@@ -16,6 +16,7 @@ from typing import Any
 
 from checker import schema
 from checker.cel import CompileError, Engine, NativeEngine, Program
+from checker.celnative.parser import syntax_problem
 from checker.errors import RuleError
 from checker.findings import RuleInfo, Severity
 from checker.kinds import variables
@@ -135,9 +136,10 @@ def _compile_rule(
             _check_names(program, known, resources)
         except CompileError as e:
             where = _expression_position(text, line, column, e.line, e.column)
+            what = syntax_problem(expression) or e.message
             raise RuleError(
                 f"{shown}:{where[0]}:{where[1]}: rule {raw['id']}: `{field}` does not compile: "
-                f"{e.message}"
+                f"{what}\n{_caret(expression, e.line, e.column)}"
             ) from e
         return program
 
@@ -159,6 +161,13 @@ def _compile_rule(
     check = compiled("check")
     assert check is not None  # required by the schema
     return Rule(info, resources, check, compiled("when"), compiled("message"), compiled("at"))
+
+
+def _caret(expression: str, line: int, column: int) -> str:
+    """The expression's line `line`, with a caret under `column`, indented."""
+    lines = expression.splitlines() or [""]
+    text = lines[min(max(line, 1), len(lines)) - 1]
+    return f"    {text}\n    {' ' * (max(column, 1) - 1)}^"
 
 
 def _expression_position(

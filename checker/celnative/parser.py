@@ -126,3 +126,38 @@ def free_names(tree: Tree[Token]) -> tuple[Name, ...]:
         for t in idents
         if str(t) not in bound and str(t) not in _TYPE_NAMES
     )
+
+
+_VALUES = {
+    "INT_LIT", "UINT_LIT", "FLOAT_LIT", "STRING_LIT", "MLSTRING_LIT", "BYTES_LIT",
+    "BOOL_LIT", "NULL_LIT", "IDENT",
+}  # fmt: skip
+
+
+def syntax_problem(text: str) -> str | None:
+    """What is wrong with an expression that does not parse, in words: what was found
+    and what could have come there instead; None when it parses."""
+    parser = cel_parser()
+    try:
+        parser.parse(text)
+    except UnexpectedToken as e:
+        found = (
+            "the expression ends too soon"
+            if e.token.type == "$END"
+            else (f"unexpected {str(e.token)!r}")
+        )
+        symbols = {t.name: t.pattern for t in parser.terminals}
+        wanted: list[str] = []
+        if set(e.expected) & _VALUES:
+            wanted.append("a value or a name")
+        for name in sorted(e.expected - _VALUES):
+            pattern = symbols.get(name)
+            if pattern is not None and pattern.type == "str":
+                wanted.append(repr(pattern.value))
+        expected = ", ".join(wanted[:-1]) + (" or " if len(wanted) > 1 else "") + wanted[-1]
+        return f"{found}; expected {expected}" if wanted else found
+    except UnexpectedCharacters as e:
+        return f"unexpected character {e.char!r}"
+    except (LexError, ParseError):
+        return None
+    return None
