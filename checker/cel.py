@@ -59,6 +59,11 @@ class Program(Protocol):
         """The variables it reads, with line and column (celnative.parser.free_names)."""
         ...
 
+    @property
+    def calls(self) -> tuple[tuple[str, int, int], ...]:
+        """The functions and methods it calls, with line and column."""
+        ...
+
     def run(self, activation: Mapping[str, Any]) -> Any:
         """The value (in the engine's values), or EvalError."""
         ...
@@ -108,13 +113,15 @@ class NativeEngine:
         program = self._cache.get(key)
         if program is None:
             compiled = self.store.get(digest(expression)) if self.store is not None else None
-            if isinstance(compiled, tuple) and len(compiled) == 3:  # else a miss
-                generated, names, code = compiled
-                program = celnative.Program(expression, generated, names, self.budget, code=code)
+            if isinstance(compiled, tuple) and len(compiled) == 4:  # else a miss
+                generated, names, calls, code = compiled
+                program = celnative.Program(
+                    expression, generated, names, calls, self.budget, code=code
+                )
             else:
                 program = celnative.compile_program(expression, self.budget, self.parser_dir)
                 if self.store is not None:
-                    entry = (program.generated, program.names, program.code())
+                    entry = (program.generated, program.names, program.calls, program.code())
                     self.store.put(digest(expression), entry)
             self._cache[key] = program
         return program

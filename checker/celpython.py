@@ -22,7 +22,7 @@ from lark import Tree
 
 from checker.celnative.bridge import format_celpy as _cel_repr
 from checker.celnative.errors import CompileError, EvalError
-from checker.celnative.parser import Name, free_names
+from checker.celnative.parser import Name, called_functions, free_names
 
 CelValue = Any
 
@@ -115,6 +115,10 @@ class CelPythonProgram:
     @property
     def names(self) -> tuple[Name, ...]:
         return free_names(self.ast)
+
+    @property
+    def calls(self) -> tuple[Name, ...]:
+        return called_functions(self.ast)
 
     def run(self, activation: Mapping[str, CelValue]) -> CelValue:
         try:

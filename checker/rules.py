@@ -10,12 +10,14 @@ resource (a typo such as `rsk.level`) is a compile error, not an error on every 
 from __future__ import annotations
 
 import dataclasses
+import difflib
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from typing import Any
 
 from checker import schema
 from checker.cel import CompileError, Engine, NativeEngine, Program
+from checker.celnative.functions import FUNCTIONS
 from checker.celnative.parser import syntax_problem
 from checker.errors import RuleError
 from checker.findings import RuleInfo, Severity
@@ -203,7 +205,19 @@ def _walk(text: Sequence[str], index: int, column: int, offset: int) -> tuple[in
     return index + 1, column + offset
 
 
+# What an expression may call: CEL's functions as both engines implement them, ours
+# (present, days, isodate, join) and the macros.
+KNOWN_FUNCTIONS = frozenset(FUNCTIONS) | {
+    "all", "exists", "exists_one", "map", "filter", "has", "dyn", "min", "reduce",
+}  # fmt: skip
+
+
 def _check_names(program: Program, known: set[str], resources: tuple[str, ...]) -> None:
+    for name, line, column in program.calls:
+        if name not in KNOWN_FUNCTIONS:
+            close = difflib.get_close_matches(name, sorted(KNOWN_FUNCTIONS), n=1)
+            hint = f"did you mean {close[0]}()?" if close else "docs/format.md lists the functions"
+            raise CompileError(f"unknown function '{name}' ({hint})", line, column)
     for name, line, column in program.names:
         if name not in known:
             raise CompileError(

@@ -44,3 +44,27 @@ def test_a_rule_that_does_not_compile_shows_the_expression_and_a_caret(
         run.err
     )
     assert "    risk.level >> 3\n                ^\n" in run.err
+
+
+@pytest.mark.parametrize(
+    ("check", "message"),
+    [
+        ("frobnicate(risk.level)", "unknown function 'frobnicate'"),
+        ("risk.title.startswth('x')", "unknown function 'startswth' (did you mean startsWith()?)"),
+    ],
+)
+def test_an_unknown_function_does_not_compile(
+    cli: Cli, tmp_path: Path, check: str, message: str
+) -> None:
+    """A typo in a function name stops the run when the rules load, not with an
+    evaluation error on every entity (or none, when `when` matches nothing today)."""
+    root = tmp_path / "isms"
+    shutil.copytree(BASE, root)
+    (root / "policies").mkdir()
+    (root / "policies" / "org.yaml").write_text(
+        "rules:\n  - id: ORG-001\n    title: T\n    severity: error\n    resource: risk\n"
+        f"    when: 'false'\n    check: \"{check}\"\n",
+        encoding="utf-8",
+    )
+    run = cli(str(root), "--today", "2026-06-01")
+    assert run.code == 2 and message in run.err, run.err

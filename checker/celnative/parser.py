@@ -161,3 +161,16 @@ def syntax_problem(text: str) -> str | None:
     except (LexError, ParseError):
         return None
     return None
+
+
+def called_functions(tree: Tree[Token]) -> tuple[Name, ...]:
+    """The functions and methods an expression calls (`size(x)`, `x.startsWith(y)`,
+    macros such as `all` included), with their positions."""
+    out: list[Name] = []
+    for node in tree.iter_subtrees():
+        index = {"ident_arg": 0, "member_dot_arg": 1}.get(str(node.data))
+        if index is not None and len(node.children) > index:
+            token = node.children[index]
+            if isinstance(token, Token):
+                out.append((str(token), token.line or 1, token.column or 1))
+    return tuple(sorted(out, key=lambda n: (n[1], n[2])))

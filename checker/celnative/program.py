@@ -200,6 +200,7 @@ class Program:
         source: str,
         generated: Generated,
         names: tuple[Name, ...],
+        calls: tuple[Name, ...],
         budget: Budget,
         ast: Tree[Token] | None = None,
         code: bytes | None = None,
@@ -207,6 +208,7 @@ class Program:
         self.source = source
         self.generated = generated
         self.names = names  # the variables it reads, with their positions
+        self.calls = calls  # the functions and methods it calls, with their positions
         self.python = generated.source  # the generated code, for debugging
         self._ast = ast
         self._budget = budget
@@ -274,11 +276,12 @@ def compile_program(
     """Parse (CompileError on a syntax error) and generate the Python function.
     `cache_dir`: where the parser's tables are kept across runs (None: built afresh)."""
     from checker.celnative.codegen import Codegen
-    from checker.celnative.parser import free_names, parse
+    from checker.celnative.parser import called_functions, free_names, parse
 
     tree = parse(expression, cache_dir)
     try:
         generated = Codegen().generate(tree)
     except RecursionError:
         raise CompileError("the expression is nested too deeply", 1, 1) from None
-    return Program(expression, generated, free_names(tree), budget or Budget(), tree)
+    names, calls = free_names(tree), called_functions(tree)
+    return Program(expression, generated, names, calls, budget or Budget(), tree)
