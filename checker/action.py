@@ -24,7 +24,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
 
-from checker import engine
+from checker import engine, settings
 from checker.cache import default_dir
 from checker.errors import FatalError, UsageError
 from checker.findings import FAIL_ON_CHOICES, Report
@@ -43,9 +43,9 @@ class Inputs:
 
     path: str = "."
     base: str = ""
-    fail_on: str = "error"
+    fail_on: str = ""  # "": isms.yaml's check.fail_on, else error
     new_only: bool = False
-    policy_from: str = "base"
+    policy_from: str = ""  # "": isms.yaml's check.policy_from, else base
     junit: str = ""
     sarif: str = ""
     today: datetime.date | None = None
@@ -71,7 +71,7 @@ def pr_base(env: Mapping[str, str]) -> str:
 
 def _choice(env: Mapping[str, str], name: str, default: str, choices: tuple[str, ...]) -> str:
     value = env.get(f"INPUT_{name.upper().replace('-', '_')}", "").strip() or default
-    if value not in choices:
+    if value and value not in choices:
         raise UsageError(f"input {name}: '{value}' is not one of {', '.join(choices)}")
     return value
 
@@ -92,9 +92,9 @@ def read_inputs(env: Mapping[str, str]) -> Inputs:
     return Inputs(
         path=_path(env, "path", "."),
         base=pr_base(env),
-        fail_on=_choice(env, "fail-on", "error", FAIL_ON_CHOICES),
+        fail_on=_choice(env, "fail-on", "", FAIL_ON_CHOICES),
         new_only=_flag(env.get("INPUT_NEW_ONLY", "")),
-        policy_from=_choice(env, "policy-from", "base", ("head", "base")),
+        policy_from=_choice(env, "policy-from", "", settings.POLICY_FROM_CHOICES),
         junit=_path(env, "junit"),
         sarif=_path(env, "sarif"),
         today=today,
@@ -102,15 +102,22 @@ def read_inputs(env: Mapping[str, str]) -> Inputs:
 
 
 def plan(inputs: Inputs, env: Mapping[str, str]) -> tuple[engine.Options, Outputs]:
-    """What to run and where its reports go. Outside PR mode `new-only` and
-    `policy-from` do not apply."""
+    """What to run and where its reports go: inputs, else isms.yaml's `check:` block,
+    else the built-in defaults, as for a local run (settings.py). Outside PR mode
+    `new-only` and `policy-from` do not apply."""
     pr_mode = bool(inputs.base)
+    configured = settings.read(Path(inputs.path))
+    policy_from = settings.choose(
+        inputs.policy_from, configured.policy_from, settings.DEFAULT_POLICY_FROM
+    )
     options = engine.Options(
         path=Path(inputs.path),
         today=inputs.today or engine.utc_today(),
+        select=configured.select,
+        ignore=configured.ignore,
         base=inputs.base or None,
         new_only=inputs.new_only and pr_mode,
-        policy_from=inputs.policy_from if pr_mode else "head",
+        policy_from=policy_from if pr_mode else "head",
         cache_dir=default_dir(),
     )
     files = [("json", json_path(env))]
@@ -120,7 +127,9 @@ def plan(inputs: Inputs, env: Mapping[str, str]) -> tuple[engine.Options, Output
     outputs = Outputs(
         stdout="github",
         files=tuple(files),
-        render=RenderOptions(fail_on=inputs.fail_on),
+        render=RenderOptions(
+            fail_on=settings.choose(inputs.fail_on, configured.fail_on, settings.DEFAULT_FAIL_ON)
+        ),
         step_summary=step_summary_file(env),
         summary_link_base=github_link_base(env),
     )
@@ -161,7 +170,7 @@ def run(env: Mapping[str, str]) -> int:
         sys.stdout.write(f"::error title=isms-check::{escape_data(str(e))}\n")
         raise
     write_step_outputs(env, step_outputs(report, inputs, env))
-    return report.exit_code(inputs.fail_on)
+    return report.exit_code(outputs.render.fail_on)
 
 
 def main(env: Mapping[str, str] | None = None) -> int:

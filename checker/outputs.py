@@ -101,6 +101,11 @@ def _umask() -> int:
 
 
 def write_atomic(path: Path, text: str) -> None:
+    """`write_atomic_bytes` of the text in UTF-8, line breaks as written."""
+    write_atomic_bytes(path, text.encode("utf-8"))
+
+
+def write_atomic_bytes(path: Path, data: bytes) -> None:
     """Writes via a temporary file in the same folder, so readers never see half a
     report; the file gets 0666 minus the umask, like any file the user creates. A path
     that cannot be written is the user's to fix (exit 2), not a bug."""
@@ -110,8 +115,8 @@ def write_atomic(path: Path, text: str) -> None:
     except OSError as e:
         raise UsageError(f"cannot write the report {path}: {e.strerror or e}") from e
     try:
-        with os.fdopen(fd, "w", encoding="utf-8", newline="\n") as f:
-            f.write(text)
+        with os.fdopen(fd, "wb") as f:
+            f.write(data)
         os.chmod(tmp, 0o666 & ~_umask())
         os.replace(tmp, path)
     except BaseException as e:

@@ -16,6 +16,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from checker import options as run_options
+from checker import settings
 from checker.cache import default_dir
 from checker.commands import Command
 from checker.errors import UsageError
@@ -62,8 +63,9 @@ def configure(parser: argparse.ArgumentParser) -> None:
             help=f"also write the {name} report to FILE (atomically)",
         )  # fmt: skip
     parser.add_argument(
-        "--fail-on", choices=FAIL_ON_CHOICES, default="error",
-        help="lowest severity that fails the run (exit 1); default: error",
+        "--fail-on", choices=FAIL_ON_CHOICES, default=None,
+        help="lowest severity that fails the run (exit 1); default: isms.yaml's "
+        "check.fail_on, else error",
     )  # fmt: skip
     parser.add_argument(
         "--today", type=parse_date, metavar="YYYY-MM-DD",
@@ -71,11 +73,12 @@ def configure(parser: argparse.ArgumentParser) -> None:
     )  # fmt: skip
     parser.add_argument(
         "--select", type=_ids, action="append", default=[], metavar="IDS",
-        help="only these rule ids or prefixes, comma-separated (RT, SOA-00)",
+        help="only these rule ids or prefixes, comma-separated (RT, SOA-00); "
+        "replaces isms.yaml's check.select",
     )  # fmt: skip
     parser.add_argument(
         "--ignore", type=_ids, action="append", default=[], metavar="IDS",
-        help="leave out these rule ids or prefixes",
+        help="leave out these rule ids or prefixes; replaces isms.yaml's check.ignore",
     )  # fmt: skip
     parser.add_argument(
         "--base", metavar="REF",
@@ -85,8 +88,10 @@ def configure(parser: argparse.ArgumentParser) -> None:
         "--new-only", action="store_true", help="with --base: fail only on new findings"
     )
     parser.add_argument(
-        "--policy-from", choices=("head", "base"), default="head",
-        help="with --base: take rule files, waivers and the methodology from the base commit",
+        "--policy-from", choices=("head", "base"), default=None,
+        help="with --base: take rule files, waivers and the methodology from the base "
+        "commit (base) or the checked tree (head); default: isms.yaml's check.policy_from, "
+        "else base",
     )  # fmt: skip
     parser.add_argument(
         "--allow-shallow", action="store_true", help="run in a shallow clone, skipping GIT-* rules"
@@ -112,14 +117,21 @@ def parse(
     tty = sys.stdout.isatty() if tty is None else tty
     if (args.new_only or args.policy_from == "base") and not args.base:
         raise UsageError("--new-only and --policy-from base need --base REF (PR mode)")
+    # flags, else isms.yaml's check: block, else the built-in defaults (settings.py)
+    configured = settings.read(Path(args.path))
+    select = tuple(i for group in args.select for i in group)
+    ignore = tuple(i for group in args.ignore for i in group)
+    policy_from = settings.choose(
+        args.policy_from, configured.policy_from, settings.DEFAULT_POLICY_FROM
+    )
     run = run_options.Options(
         path=Path(args.path),
         today=args.today or run_options.utc_today(),
-        select=tuple(i for group in args.select for i in group),
-        ignore=tuple(i for group in args.ignore for i in group),
+        select=select or configured.select,
+        ignore=ignore or configured.ignore,
         base=args.base,
         new_only=args.new_only,
-        policy_from=args.policy_from,
+        policy_from=policy_from if args.base else "head",
         allow_shallow=args.allow_shallow,
         engine=args.engine,
         cache_dir=None if args.no_cache else default_dir(),
@@ -128,7 +140,10 @@ def parse(
     outputs = Outputs(
         stdout=args.format,
         files=tuple((name, getattr(args, name)) for name in FILE_FORMATS if getattr(args, name)),
-        render=RenderOptions(fail_on=args.fail_on, color=tty and not env.get("NO_COLOR")),
+        render=RenderOptions(
+            fail_on=settings.choose(args.fail_on, configured.fail_on, settings.DEFAULT_FAIL_ON),
+            color=tty and not env.get("NO_COLOR"),
+        ),
         step_summary=step_summary_file(env),
         summary_link_base=github_link_base(env),
     )

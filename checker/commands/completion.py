@@ -1,0 +1,2 @@
+from checker.commands import Command
+COMMAND: Command = None  # type: ignore
