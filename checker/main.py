@@ -34,7 +34,7 @@ COMMANDS: dict[str, Command[Any]] = {
         rules.COMMAND,
         explain.COMMAND,
         schema.COMMAND,
-        init.COMMAND, catalog.COMMAND, import_.COMMAND, export.COMMAND,
+        init.COMMAND, catalog.COMMAND, import_.COMMAND, export.COMMAND, completion.COMMAND,
     )
 }
 TOP_LEVEL_FLAGS = ("--debug",)  # options of isms-check itself that may come first
