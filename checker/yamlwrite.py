@@ -39,15 +39,17 @@ _AMBIGUOUS = re.compile(
     r"^([-+]?(\.?[0-9]|\.inf|\.nan)|(y|n|yes|no|on|off|true|false|null)$)", re.IGNORECASE
 )
 _FLOW_BREAKERS = set(",[]{}")
+_UNPRINTABLE = re.compile("[\x00-\x1f\x7f-\x9f\u2028\u2029\ufeff\ud800-\udfff\ufffe\uffff]")
 
 
-def _reads_back(text: str, value: str) -> bool:
-    """Whether `text`, written plain after `key: `, reads back as the string `value`
-    under both YAML 1.1 (PyYAML, most tools) and the checker's reading."""
+def _reads_back(text: str, value: str, flow: bool) -> bool:
+    """Whether `text`, written plain after `key: ` (or inside `[...]`), reads back as the
+    string `value` under both YAML 1.1 (PyYAML, most tools) and the checker's reading."""
+    document, expected = (f"k: [{text}]\n", {"k": [value]}) if flow else (f"k: {text}\n", {"k": value})
     try:
-        if yaml.safe_load(f"k: {text}\n") != {"k": value}:
+        if yaml.safe_load(document) != expected:
             return False
-        return parse_yaml(f"k: {text}\n").data == {"k": value}
+        return bool(parse_yaml(document).data == expected)
     except Exception:
         return False
 
@@ -74,7 +76,7 @@ def scalar(value: Any, flow: bool = False) -> str:
         and " #" not in value
         and not value.endswith(":")
         and not (flow and _FLOW_BREAKERS & set(value))
-        and _reads_back(value, value)
+        and _reads_back(value, value, flow)
     )
     if plain:
         return value
@@ -95,7 +97,7 @@ def _literal(value: str, indent: str) -> str | None:
     """A multi-line string as a `|` block, when that reads back exactly."""
     if "\n" not in value or value != value.rstrip() or value.startswith((" ", "\n")):
         return None
-    if any(ord(c) < 32 and c != "\n" for c in value) or "\r" in value:
+    if _UNPRINTABLE.search(value.replace("\n", "")):
         return None
     lines = value.split("\n")
     if any(line != line.rstrip() for line in lines):

@@ -1,0 +1,272 @@
+"""`isms-check import` and `export`: spreadsheets in the shapes teams keep them, every
+row validated, nothing written on errors, and export then import giving the same
+entities (over the example ISMS)."""
+
+from __future__ import annotations
+
+import datetime
+import shutil
+from pathlib import Path
+
+import openpyxl
+import pytest
+
+from checker.exporter import kind_named, read_records
+from checker.loader import parse_yaml
+from tests.conftest import Cli
+
+ROOT = Path(__file__).resolve().parents[2]
+EXAMPLES = ROOT / "examples"
+
+
+def new_isms(path: Path) -> Path:
+    """An empty ISMS with the example's methodology."""
+    path.mkdir(parents=True, exist_ok=True)
+    shutil.copy(EXAMPLES / "isms.yaml", path / "isms.yaml")
+    return path
+
+
+def entities(path: Path, kind: str) -> dict[str, object]:
+    _, records = read_records(path, kind_named(kind))
+    return {str(r["id"]): r for r in records}
+
+
+@pytest.mark.parametrize("fmt", ["csv", "xlsx"])
+@pytest.mark.parametrize("kind", ["risks", "controls", "plans"])
+def test_export_then_import_gives_the_same_entities(
+    cli: Cli, tmp_path: Path, kind: str, fmt: str
+) -> None:
+    sheet = tmp_path / f"{kind}.{fmt}"
+    assert cli("export", kind, str(EXAMPLES), "-o", str(sheet)).code == 0
+    target = new_isms(tmp_path / "isms")
+    run = cli("import", kind, str(sheet), "--out", str(target))
+    assert run.code == 0, run.err
+    assert entities(target, kind) == entities(EXAMPLES, kind)
+
+
+def test_the_imported_example_checks_like_the_example(cli: Cli, tmp_path: Path) -> None:
+    target = new_isms(tmp_path / "isms")
+    for name in ("evidence", "policies"):
+        shutil.copytree(EXAMPLES / name, target / name)
+    shutil.copy(EXAMPLES / "waivers.yaml", target / "waivers.yaml")
+    for kind in ("risks", "controls", "plans"):
+        sheet = tmp_path / f"{kind}.xlsx"
+        assert cli("export", kind, str(EXAMPLES), "-o", str(sheet)).code == 0
+        assert cli("import", kind, str(sheet), "--out", str(target)).code == 0
+    want = cli("check", str(EXAMPLES), "--today", "2026-11-27", "--format", "json")
+    got = cli("check", str(target), "--today", "2026-11-27", "--format", "json")
+    assert got.code == want.code == 0
+    assert got.out.count('"rule"') == want.out.count('"rule"')
+
+
+def test_exported_xlsx_has_headings_frozen_row_and_widths(cli: Cli, tmp_path: Path) -> None:
+    sheet = tmp_path / "risks.xlsx"
+    run = cli("export", "risks", str(EXAMPLES), "-o", str(sheet))
+    assert run.code == 0
+    assert "wrote 17 risks" in run.err
+    ws = openpyxl.load_workbook(sheet).active
+    assert ws is not None
+    headings = [c.value for c in ws[1]]
+    assert headings[:4] == ["Risk ID", "Title", "Description", "Owner"]
+    assert "Inherent likelihood" in headings and "Assessed" in headings
+    assert ws.freeze_panes == "A2"
+    assert ws.column_dimensions["B"].width >= 30
+    assessed = ws.cell(row=2, column=headings.index("Assessed") + 1).value
+    assert isinstance(assessed, datetime.datetime)
+
+
+def test_export_csv_to_stdout_and_actions(cli: Cli) -> None:
+    run = cli("export", "actions", str(EXAMPLES))
+    assert run.code == 0
+    lines = run.out.splitlines()
+    assert lines[0] == (
+        "Plan ID,Action ID,Action title,Action owner,Action due,Action status,Action done,"
+        "Action controls"
+    )
+    assert lines[1].startswith("RTP-2026-01,A1,")
+    assert cli("export", "risks", str(EXAMPLES), "--format", "xlsx").code == 2
+
+
+RISKS_CSV = """\
+Risk ID,Risk,Risk Owner,Likelihood,Impact,Treatment Option,Controls,Last Review Date,Notes
+R-1,Phishing leads to account takeover,CISO,Likely,4,Treat,A.5.15; A.8.5,01/05/2026,x
+R-2,"Laptop stolen, disk unencrypted",IT,2,3 - Moderate,Tolerate,,15/04/2026,
+"""
+
+
+def test_synonyms_labels_and_date_format(cli: Cli, tmp_path: Path) -> None:
+    (tmp_path / "risks.csv").write_text(RISKS_CSV, encoding="utf-8")
+    target = new_isms(tmp_path / "isms")
+    run = cli("import", "risks", str(tmp_path / "risks.csv"), "--out", str(target),
+              "--date-format", "%d/%m/%Y")  # fmt: skip
+    assert run.code == 0, run.err
+    assert 'column "Notes" is not a field: ignored' in run.err
+    assert run.out == "wrote risks/R-1.yaml (R-1)\nwrote risks/R-2.yaml (R-2)\n2 risks from risks.csv\n"
+    text = (target / "risks" / "R-1.yaml").read_text(encoding="utf-8")
+    assert text == (
+        "# Imported from risks.csv by isms-check import\n"
+        "id: R-1\n"
+        "title: Phishing leads to account takeover\n"
+        "owner: CISO\n"
+        "inherent: {likelihood: 4, impact: 4}\n"
+        "treatment: mitigate\n"
+        "controls: [A.5.15, A.8.5]\n"
+        "assessed: 2026-05-01\n"
+    )
+    r2 = parse_yaml((target / "risks" / "R-2.yaml").read_text(encoding="utf-8")).data
+    assert r2["inherent"] == {"likelihood": 2, "impact": 3}
+    assert r2["treatment"] == "accept"
+    assert r2["title"] == "Laptop stolen, disk unencrypted"
+
+
+def _xlsx(path: Path, rows: list[list[object]]) -> Path:
+    book = openpyxl.Workbook()
+    ws = book.active
+    assert ws is not None
+    for row in rows:
+        ws.append(row)
+    book.save(path)
+    return path
+
+
+def test_soa_spreadsheet_yes_no_in_place_and_excel_serial_dates(cli: Cli, tmp_path: Path) -> None:
+    sheet = _xlsx(tmp_path / "soa.xlsx", [
+        ["Control", "Applicable?", "Justification for inclusion/exclusion",
+         "Implementation Status", "Control Owner", "Last Review Date"],
+        ["A.5.1", "Yes", "Management direction", "In place", "CISO", 46143],
+        ["A.7.4", "No", "No premises of our own", None, None, None],
+        ["A.8.7", "yes", "Addresses R-1", "Partially implemented", "IT", datetime.datetime(2026, 5, 2)],
+    ])  # fmt: skip
+    target = new_isms(tmp_path / "isms")
+    run = cli("import", "controls", str(sheet), "--out", str(target))
+    assert run.code == 0, run.err
+    assert run.out.splitlines() == [
+        "wrote controls/organizational.yaml (A.5.1)",
+        "wrote controls/physical.yaml (A.7.4)",
+        "wrote controls/technological.yaml (A.8.7)",
+        "3 controls from soa.xlsx",
+    ]
+    soa = {c["id"]: c for c in entities(target, "controls").values()}  # type: ignore[index]
+    assert soa["A.5.1"] == {"id": "A.5.1", "applicable": True,
+                            "justification": "Management direction", "status": "implemented",
+                            "owner": "CISO", "reviewed": "2026-05-01"}  # fmt: skip
+    assert soa["A.7.4"]["applicable"] is False  # type: ignore[index]
+    assert soa["A.8.7"]["status"] == "partial"  # type: ignore[index]
+
+
+def test_invalid_rows_name_row_and_column_and_nothing_is_written(
+    cli: Cli, tmp_path: Path
+) -> None:
+    (tmp_path / "risks.csv").write_text(
+        "Risk ID,Title,Owner,Likelihood,Impact,Treatment,Assessed\n"
+        "R-1,Fine,CIO,2,2,mitigate,2026-05-01\n"
+        "R-2,Bad likelihood,CIO,very high,2,mitigate,2026-05-01\n"
+        "R-3,No owner,,2,2,mitigate,2026-05-01\n"
+        "R-4,Off the scale,CIO,7,2,maybe,soon\n"
+        "R-1,Twice,CIO,2,2,mitigate,2026-05-01\n",
+        encoding="utf-8",
+    )
+    target = new_isms(tmp_path / "isms")
+    run = cli("import", "risks", str(tmp_path / "risks.csv"), "--out", str(target))
+    assert run.code == 1
+    errors = [line for line in run.err.splitlines() if "error:" in line]
+    assert errors[0].startswith('isms-check: error: risks.csv row 3, column "Likelihood": '
+                                "'very high' is not a whole number")  # fmt: skip
+    assert any('row 4, column "Owner"' in e for e in errors)
+    assert any('row 5, column "Assessed": \'soon\' is not a date' in e for e in errors)
+    assert any('row 6, column "Risk ID": R-1 is also on row 2' in e for e in errors)
+    assert "nothing written" in run.err
+    assert not (target / "risks").exists()
+
+    run = cli("import", "risks", str(tmp_path / "risks.csv"), "--out", str(target),
+              "--skip-invalid")  # fmt: skip
+    assert run.code == 0
+    assert sorted(p.name for p in (target / "risks").iterdir()) == ["R-1.yaml"]
+    assert run.out.endswith("1 risk from risks.csv, 4 invalid rows skipped\n")
+
+
+def test_off_scale_and_enum_errors_come_from_the_checker(cli: Cli, tmp_path: Path) -> None:
+    (tmp_path / "r.csv").write_text(
+        "id,title,owner,inherent.likelihood,inherent.impact,treatment,assessed\n"
+        "R-1,T,CIO,7,2,maybe,2026-05-01\n",
+        encoding="utf-8",
+    )
+    target = new_isms(tmp_path / "isms")
+    run = cli("import", "risks", str(tmp_path / "r.csv"), "--out", str(target))
+    assert run.code == 1
+    assert 'row 2, column "inherent.likelihood": 7 is not on the likelihood scale (1-5)' in run.err
+    assert 'row 2, column "treatment":' in run.err
+
+
+def test_existing_files_need_force_and_dry_run_writes_nothing(cli: Cli, tmp_path: Path) -> None:
+    (tmp_path / "risks.csv").write_text(RISKS_CSV.replace("01/05/2026", "2026-05-01").replace(
+        "15/04/2026", "2026-04-15"), encoding="utf-8")  # fmt: skip
+    target = new_isms(tmp_path / "isms")
+    dry = cli("import", "risks", str(tmp_path / "risks.csv"), "--out", str(target), "--dry-run")
+    assert dry.code == 0 and dry.out.startswith("would write risks/R-1.yaml")
+    assert not (target / "risks").exists()
+    assert cli("import", "risks", str(tmp_path / "risks.csv"), "--out", str(target)).code == 0
+    again = cli("import", "risks", str(tmp_path / "risks.csv"), "--out", str(target))
+    assert again.code == 2
+    assert "risks/R-1.yaml, risks/R-2.yaml (--force replaces them)" in again.err
+    forced = cli("import", "risks", str(tmp_path / "risks.csv"), "--out", str(target), "--force")
+    assert forced.code == 0
+
+
+def test_an_id_held_by_another_file_is_refused(cli: Cli, tmp_path: Path) -> None:
+    target = new_isms(tmp_path / "isms")
+    (target / "risks").mkdir()
+    (target / "risks" / "register.yaml").write_text("- {id: R-1, title: Old}\n", encoding="utf-8")
+    (tmp_path / "risks.csv").write_text(RISKS_CSV, encoding="utf-8")
+    run = cli("import", "risks", str(tmp_path / "risks.csv"), "--out", str(target),
+              "--date-format", "%d/%m/%Y")  # fmt: skip
+    assert run.code == 2
+    assert "R-1 (in risks/register.yaml)" in run.err
+
+
+def test_map_names_a_column_and_missing_required_columns(cli: Cli, tmp_path: Path) -> None:
+    (tmp_path / "r.csv").write_text(
+        "Ref,Title,Accountable,L,I,Treatment,Assessed\nR-1,T,CIO,2,2,accept,2026-05-01\n",
+        encoding="utf-8",
+    )
+    target = new_isms(tmp_path / "isms")
+    run = cli("import", "risks", str(tmp_path / "r.csv"), "--out", str(target))
+    assert run.code == 2
+    assert "no column gives owner, inherent, which every risk needs" in run.err
+    run = cli("import", "risks", str(tmp_path / "r.csv"), "--out", str(target),
+              "--map", "owner=Accountable", "--map", "inherent.likelihood=L",
+              "--map", "inherent.impact=i")  # fmt: skip
+    assert run.code == 0, run.err
+    assert cli("import", "risks", str(tmp_path / "r.csv"), "--map", "nope=L",
+               "--out", str(target)).code == 2  # fmt: skip
+
+
+def test_unusable_input_is_exit_2(cli: Cli, tmp_path: Path) -> None:
+    target = new_isms(tmp_path / "isms")
+    missing = cli("import", "risks", str(tmp_path / "none.csv"), "--out", str(target))
+    assert missing.code == 2 and "no such file" in missing.err
+    assert cli("import", "waivers", str(tmp_path / "none.csv")).code == 2
+    (tmp_path / "bad.xlsx").write_bytes(b"PK\x03\x04 broken")
+    bad = cli("import", "risks", str(tmp_path / "bad.xlsx"), "--out", str(target))
+    assert bad.code == 2 and "not a readable .xlsx workbook" in bad.err
+
+
+def test_formula_injection_is_neutralised_and_reversed(cli: Cli, tmp_path: Path) -> None:
+    isms = new_isms(tmp_path / "src")
+    (isms / "controls").mkdir()
+    (isms / "risks").mkdir()
+    (isms / "risks" / "r.yaml").write_text(
+        "id: R-1\ntitle: '=HYPERLINK(\"http://evil\",\"x\")'\nowner: '@CIO'\n"
+        "inherent: {likelihood: 2, impact: 2}\ntreatment: accept\nassessed: 2026-05-01\n"
+        "description: \"'+quoted\"\n",
+        encoding="utf-8",
+    )
+    for fmt in ("csv", "xlsx"):
+        sheet = tmp_path / f"r.{fmt}"
+        assert cli("export", "risks", str(isms), "-o", str(sheet)).code == 0
+        if fmt == "csv":
+            text = sheet.read_text(encoding="utf-8")
+            assert "'=HYPERLINK" in text and ",'@CIO," in text and "''+quoted" in text
+        target = new_isms(tmp_path / f"dst-{fmt}")
+        assert cli("import", "risks", str(sheet), "--out", str(target)).code == 0
+        assert entities(target, "risks") == entities(isms, "risks")
