@@ -106,7 +106,7 @@ def plan(inputs: Inputs, env: Mapping[str, str]) -> tuple[engine.Options, Output
     else the built-in defaults, as for a local run (settings.py). Outside PR mode
     `new-only` and `policy-from` do not apply."""
     pr_mode = bool(inputs.base)
-    configured = settings.read(Path(inputs.path))
+    configured = settings.read(Path(inputs.path), inputs.base or None)
     policy_from = settings.choose(
         inputs.policy_from, configured.policy_from, settings.DEFAULT_POLICY_FROM
     )

@@ -32,7 +32,7 @@ from checker.tree import DiskTree
 __all__ = ["Options", "Report", "RuleInfo", "builtin_infos", "prepare", "run", "utc_today"]
 
 GIT_RULE_PREFIX = "GIT-"  # rules that need git history
-METHODOLOGY_KEYS = ("appetite", "scales", "levels", "review")  # GIT-003 watches these
+METHODOLOGY_KEYS = ("appetite", "scales", "levels", "review", "check")  # GIT-003 watches these
 
 
 def _policy_change(head: Policy, base: Policy) -> PolicyChange:

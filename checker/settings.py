@@ -7,13 +7,17 @@ built-in default of `policy_from` is `base`, for local runs and the Action alike
 mode a change is judged by the rules it is proposed against, so it cannot pass by
 weakening them.
 
-The block is read here leniently, before the run: the engine validates the whole
+In PR mode the block is read from the base commit, like the rules under `policy_from:
+base`: a pull request cannot loosen how it is itself judged, and GIT-003 shows a change
+to the block. The block is read here leniently, before the run: the engine validates the whole
 isms.yaml against its schema and stops on an invalid one (exit 2), so a wrong value
 here is never silently used, only left for that message.
 """
 
 from __future__ import annotations
 
+import os
+import subprocess
 from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
@@ -59,9 +63,11 @@ def from_data(data: Any) -> CheckSettings:
     )
 
 
-def read(path: Path) -> CheckSettings:
-    """The `check:` block of the isms.yaml that judges `path` (empty when there is none,
-    or when isms.yaml cannot be read: the run then stops with that error)."""
+def read(path: Path, base: str | None = None) -> CheckSettings:
+    """The `check:` block of the isms.yaml that judges `path`; in PR mode (`base`) the
+    block as the base commit has it, so that a change cannot choose how it is judged
+    (a change to the block itself takes effect once merged). Empty when there is none,
+    or when isms.yaml cannot be read: the run then stops with that error."""
     try:
         root = find_root(path)
     except FatalError:
@@ -70,10 +76,28 @@ def read(path: Path) -> CheckSettings:
         file = root / name
         if file.is_file():
             try:
-                return from_data(parse_yaml(file.read_text(encoding="utf-8")).data)
+                text = _at_commit(root, name, base) if base else file.read_text("utf-8")
+                return from_data(parse_yaml(text).data) if text is not None else CheckSettings()
             except (OSError, UnicodeDecodeError, YamlProblem):
                 return CheckSettings()
     return CheckSettings()
+
+
+def _at_commit(root: Path, name: str, commit: str) -> str | None:
+    """isms.yaml's text at `commit` (None when git cannot say: the run reports that)."""
+    env = {**os.environ, "GIT_TERMINAL_PROMPT": "0"}
+    try:
+        prefix = subprocess.run(
+            ["git", "rev-parse", "--show-prefix"], cwd=root, env=env,
+            capture_output=True, text=True, check=True,
+        ).stdout.strip()  # fmt: skip
+        shown = subprocess.run(
+            ["git", "show", f"{commit}:{prefix}{name}"], cwd=root, env=env,
+            capture_output=True, check=True,
+        )  # fmt: skip
+    except (OSError, subprocess.CalledProcessError):
+        return None
+    return shown.stdout.decode("utf-8")
 
 
 def choose(given: str | None, configured: str | None, default: str) -> str:

@@ -118,7 +118,7 @@ def parse(
     if (args.new_only or args.policy_from == "base") and not args.base:
         raise UsageError("--new-only and --policy-from base need --base REF (PR mode)")
     # flags, else isms.yaml's check: block, else the built-in defaults (settings.py)
-    configured = settings.read(Path(args.path))
+    configured = settings.read(Path(args.path), args.base)
     select = tuple(i for group in args.select for i in group)
     ignore = tuple(i for group in args.ignore for i in group)
     policy_from = settings.choose(
