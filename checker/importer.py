@@ -70,6 +70,7 @@ class Result:
     records: tuple[Record, ...]
     problems: tuple[Problem, ...]
     ignored: tuple[str, ...]  # headings no field took
+    fields: tuple[str, ...] = ()  # the top-level fields the sheet has a column for
 
 
 class CellError(Exception):
@@ -370,7 +371,8 @@ def convert(kind_name: str, table: Table, settings: Settings) -> Result:
         if not found:
             records.append(Record(entity, tuple(n for n in numbers if n > 0)))
     problems.sort(key=lambda p: (p.row, p.heading or ""))
-    return Result(tuple(records), tuple(problems), tuple(ignored))
+    fields = tuple(dict.fromkeys(c.path[0] for c in taken.values()))
+    return Result(tuple(records), tuple(problems), tuple(ignored), fields)
 
 
 def _get_path(data: Mapping[str, Any], path: Sequence[str]) -> Any:

@@ -8,6 +8,7 @@ Each file starts with a schema modeline when the ISMS has the schemas `init` wri
 
 from __future__ import annotations
 
+import datetime
 import re
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
@@ -20,8 +21,9 @@ from checker.kinds import BY_NAME
 from checker.loader import DisplayPaths, YamlProblem, entities_of, load_file
 from checker.methodology import DEFAULT_PATHS, ISMS_FILES, load_catalog, load_methodology
 from checker.outputs import write_atomic
+from checker.schema import field_shapes
 from checker.tree import DiskTree
-from checker.yamlwrite import Comments, dump
+from checker.yamlwrite import Comments, dump, ordered
 
 SCHEMA_FOLDER = ".schemas"  # where init puts the bundled schemas, for modelines
 
@@ -103,8 +105,16 @@ def comments_for(kind: str, data: Mapping[str, Any], index: int | None) -> Comme
     return out
 
 
-def layout(target: Target, kinds: str, records: Sequence[Record], source: str) -> list[File]:
-    """The files `records` go into."""
+def layout(
+    target: Target,
+    kinds: str,
+    records: Sequence[Record],
+    source: str,
+    merge: Sequence[str] | None = None,
+) -> list[File]:
+    """The files `records` go into. `merge` (the fields the sheet has columns for): a
+    control file that exists keeps its other entries, and an entry with an imported id
+    keeps the fields the sheet has no column for."""
     kind = BY_NAME[kinds.rstrip("s")]
     folder = target.paths.get(kind.plural, kind.plural).rstrip("/")
     header = f"Imported from {source} by isms-check import"
@@ -119,10 +129,61 @@ def layout(target: Target, kinds: str, records: Sequence[Record], source: str) -
         theme = target.themes.get(str(r.data["id"]))
         name = _slug(theme) if theme and not r.data.get("custom") else "custom"
         groups.setdefault(name, []).append(r.data)
-    return [
-        _file(target, f"{folder}/{name}.yaml", kind.schema, entries, header, kind.name)
-        for name, entries in groups.items()
-    ]
+    out = []
+    for name, entries in groups.items():
+        rel = f"{folder}/{name}.yaml"
+        if merge is not None and (target.root / rel).is_file():
+            entries = _merged(target.root, rel, kind.name, entries, merge)
+        out.append(_file(target, rel, kind.schema, entries, header, kind.name))
+    return out
+
+
+def _merged(
+    root: Path,
+    rel: str,
+    kind: str,
+    entries: Sequence[Mapping[str, Any]],
+    fields: Sequence[str],
+) -> list[Mapping[str, Any]]:
+    """The entries of the file at `rel` in their order, those with an imported id
+    updated: the sheet's fields from the sheet, the others kept; new ids after them."""
+    try:
+        loaded = entities_of(rel, load_file(DiskTree(root), rel))
+    except YamlProblem as p:
+        raise UsageError(f"{rel}:{p.line}: {p.message}: fix it before importing into it") from p
+    if loaded.problem is not None:
+        p = loaded.problem
+        raise UsageError(f"{rel}:{p.line}: {p.message}: fix it before importing into it")
+    new = {str(e["id"]): e for e in entries}
+    out: list[Mapping[str, Any]] = []
+    for source in loaded.sources:
+        key = source.data.get("id")
+        entry = typed(kind, source.data)
+        if isinstance(key, str) and key in new:
+            kept = {k: v for k, v in entry.items() if k not in fields}
+            entry = ordered({**kept, **new.pop(key)}, list(field_shapes(kind)))
+        out.append(entry)
+    return out + list(new.values())
+
+
+def typed(kind: str, data: Mapping[str, Any]) -> dict[str, Any]:
+    """An entity as read (dates as text) with the dates of its date fields as dates,
+    so that they are written unquoted."""
+    shapes = field_shapes(kind)
+    out: dict[str, Any] = {}
+    for key, value in data.items():
+        shape = shapes.get(key)
+        if shape is not None and "date" in shape.types and isinstance(value, str):
+            try:
+                value = datetime.date.fromisoformat(value)
+            except ValueError:
+                pass
+        elif shape is not None and shape.nested and isinstance(value, Mapping):
+            value = typed(shape.nested, value)
+        elif shape is not None and shape.nested and isinstance(value, list):
+            value = [typed(shape.nested, v) if isinstance(v, Mapping) else v for v in value]
+        out[key] = value
+    return out
 
 
 def _file(

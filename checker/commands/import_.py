@@ -86,13 +86,15 @@ def execute(options: ImportOptions) -> int:
             "(fix them, or --skip-invalid writes the valid ones)\n"
         )
         return 1
-    files = writing.layout(target, options.kind, result.records, source=name)
-    existing = [f for f in files if (target.root / f.rel).exists()]
+    existing = [
+        f.rel
+        for f in writing.layout(target, options.kind, result.records, source=name)
+        if (target.root / f.rel).exists()
+    ]
     if existing and not options.force and not options.dry_run:
-        raise UsageError(
-            "these files exist already: " + ", ".join(f.rel for f in existing)
-            + " (--force replaces them)"
-        )
+        how = "replaces the entries with the same ids" if options.kind == "controls" else "replaces them"
+        raise UsageError(f"these files exist already: {', '.join(existing)} (--force {how})")
+    files = writing.layout(target, options.kind, result.records, name, merge=result.fields)
     writing.check_duplicates(target, options.kind, files)
     verb = "would write" if options.dry_run else "wrote"
     for f in files:

@@ -270,3 +270,29 @@ def test_formula_injection_is_neutralised_and_reversed(cli: Cli, tmp_path: Path)
         target = new_isms(tmp_path / f"dst-{fmt}")
         assert cli("import", "risks", str(sheet), "--out", str(target)).code == 0
         assert entities(target, "risks") == entities(isms, "risks")
+
+
+def test_controls_update_an_existing_soa_with_force(cli: Cli, tmp_path: Path) -> None:
+    isms = tmp_path / "isms"
+    assert cli("init", str(isms), "--today", "2026-12-01").code == 0
+    (tmp_path / "soa.csv").write_text(
+        "Control,Applicable?,Justification,Implementation Status,Owner,Evidence\n"
+        "A.5.1,Yes,Management direction,In place,CISO,https://intranet.example/policy\n"
+        "A.7.4,No,No premises of our own,,,\n",
+        encoding="utf-8",
+    )
+    refused = cli("import", "controls", str(tmp_path / "soa.csv"), "--out", str(isms))
+    assert refused.code == 2
+    assert "(--force replaces the entries with the same ids)" in refused.err
+    run = cli("import", "controls", str(tmp_path / "soa.csv"), "--out", str(isms), "--force")
+    assert run.code == 0, run.err
+    soa = entities(isms, "controls")
+    assert len(soa) == 93
+    assert soa["A.5.1"] == {
+        "id": "A.5.1", "title": "Policies for information security", "applicable": True,
+        "justification": "Management direction", "status": "implemented", "owner": "CISO",
+        "evidence": ["https://intranet.example/policy"],
+    }  # fmt: skip
+    assert soa["A.7.4"]["applicable"] is False  # type: ignore[index]
+    assert soa["A.5.2"]["justification"].startswith("TO COMPLETE")  # type: ignore[index]
+    assert cli("check", str(isms), "--today", "2026-12-01").code == 0
