@@ -25,6 +25,7 @@ from checker.methodology import find_root, isms_file
 from checker.model import Model, PolicyChange
 from checker.options import Options, utc_today
 from checker.policy import Policy, builtin_infos, load_policy, prepare, select_rules
+from checker.rules import rule_file_paths
 from checker.schema import Validate
 from checker.snapshot import Snapshot, evaluate
 from checker.tree import DiskTree
@@ -42,7 +43,9 @@ def _policy_change(head: Policy, base: Policy) -> PolicyChange:
 
     def policy_files(p: Policy) -> dict[str, bytes]:
         folder = p.methodology.paths["policies"]
-        return {rel: p.tree.read_bytes(rel, MAX_FILE_BYTES) for rel in p.tree.yaml_files(folder)}
+        return {
+            rel: p.tree.read_bytes(rel, MAX_FILE_BYTES) for rel in rule_file_paths(p.tree, folder)
+        }
 
     before, after = policy_files(base), policy_files(head)
     files = sorted(f for f in before.keys() | after.keys() if before.get(f) != after.get(f))

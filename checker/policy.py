@@ -55,6 +55,15 @@ def load_policy(
     return Policy(m, rules, _infos(rules), tree, cel)
 
 
+def builtin_policy(tree: FileTree, display: DisplayPaths, origin: str = "") -> Policy:
+    """The built-in rules alone, with the methodology of `tree` (rule tests outside an
+    ISMS)."""
+    m = load_methodology(tree, display, origin)
+    cel = engine()
+    rules = tuple(load_rules(builtin_rule_files(), cel))
+    return Policy(m, rules, _infos(rules), tree, cel)
+
+
 def prepare(path: Path) -> Policy:
     """The working tree's policy (for `rules` and `explain` on an ISMS)."""
     root = find_root(path)

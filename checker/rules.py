@@ -50,13 +50,26 @@ class RuleFile:
     shown: str  # how messages name it
 
 
+# Rule tests (`isms-check test`) live beside the rules; they are not rule files.
+TEST_FILE_SUFFIXES = ("_test.yaml", ".test.yaml", "_test.yml", ".test.yml")
+
+
+def is_test_file(rel: str) -> bool:
+    return rel.rsplit("/", 1)[-1].endswith(TEST_FILE_SUFFIXES)
+
+
+def rule_file_paths(tree: FileTree, folder: str) -> list[str]:
+    """The rule files under `folder`: every .yaml/.yml file but the rule tests."""
+    return [rel for rel in tree.yaml_files(folder) if not is_test_file(rel)]
+
+
 def builtin_rule_files() -> list[RuleFile]:
     tree = DiskTree(data_dir("policies"))
-    return [RuleFile(tree, rel, f"(built-in) policies/{rel}") for rel in tree.yaml_files(".")]
+    return [RuleFile(tree, rel, f"(built-in) policies/{rel}") for rel in rule_file_paths(tree, ".")]
 
 
 def org_rule_files(tree: FileTree, folder: str, display: DisplayPaths) -> list[RuleFile]:
-    return [RuleFile(tree, rel, display.of(rel)) for rel in tree.yaml_files(folder)]
+    return [RuleFile(tree, rel, display.of(rel)) for rel in rule_file_paths(tree, folder)]
 
 
 def load_rules(
