@@ -379,13 +379,13 @@ def builtin_suite() -> Suite:
     return Suite(tuple(tests), bench, tuple(dict.fromkeys(t.file for t in tests)))
 
 
-def suite_at(path: Path | None) -> Suite:
-    """The tests under `path` (default: the ISMS's policies folder), judged by the ISMS
-    above it (its methodology, the built-in rules and its own), or, with no ISMS above,
-    by the built-in rules and the default methodology."""
+def suite_at(path: Path | None, isms: Path = Path(".")) -> Suite:
+    """The tests under `path`, judged by the ISMS in or above it (its methodology, the
+    built-in rules and its own), or, with no ISMS there, by the built-in rules and the
+    default methodology. `path` None: the policies folder of the ISMS at `isms`."""
     from checker.policy import prepare
 
-    start = path if path is not None else Path(".")
+    start = path if path is not None else isms
     if not start.exists():
         raise UsageError(f"{start}: no such file or folder")
     try:
