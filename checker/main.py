@@ -22,7 +22,19 @@ from pathlib import Path
 from typing import Any
 
 from checker import __version__
-from checker.commands import Command, catalog, check, completion, explain, export, import_, init, rules, schema
+from checker.commands import (
+    Command,
+    catalog,
+    check,
+    completion,
+    explain,
+    export,
+    import_,
+    init,
+    rules,
+    schema,
+    test,
+)
 from checker.errors import FatalError, UsageError
 from checker.reporters.safe import console
 
@@ -34,7 +46,12 @@ COMMANDS: dict[str, Command[Any]] = {
         rules.COMMAND,
         explain.COMMAND,
         schema.COMMAND,
-        init.COMMAND, catalog.COMMAND, import_.COMMAND, export.COMMAND, completion.COMMAND,
+        test.COMMAND,
+        init.COMMAND,
+        catalog.COMMAND,
+        import_.COMMAND,
+        export.COMMAND,
+        completion.COMMAND,
     )
 }
 TOP_LEVEL_FLAGS = ("--debug",)  # options of isms-check itself that may come first
