@@ -200,6 +200,7 @@ rules:
 """
 
 RULE_TESTS = """\
+# yaml-language-server: $schema=../.schemas/ruletests.schema.json
 # Tests of policies/org.yaml: run them with `isms-check test`.
 tests:
   - name: a critical risk owned by an engineer fails
@@ -228,7 +229,8 @@ repos:
   - repo: https://github.com/{ACTION_REF}
     rev: v{__version__}
     hooks:
-      - id: isms-check
+      - id: isms-check        # checks the ISMS
+      - id: isms-check-test   # runs the tests of your rules (policies/*.test.yaml)
 """
 
 

@@ -16,7 +16,6 @@ import yaml
 
 from checker import __version__
 from checker.loader import parse_yaml
-from checker.main import COMMANDS
 from checker.schema import validate
 from tests.conftest import Cli
 from tests.gitrepo import GitRepo
@@ -67,7 +66,7 @@ def test_every_yaml_file_has_a_modeline_to_a_local_schema(cli: Cli, tmp_path: Pa
     checked = 0
     for path in tmp_path.rglob("*.yaml"):
         rel = path.relative_to(tmp_path).as_posix()
-        if rel.startswith(".") or rel.endswith(".test.yaml"):
+        if rel.startswith("."):
             continue
         m = MODELINE.search(path.read_text(encoding="utf-8"))
         assert m, f"{rel} has no modeline"
@@ -76,7 +75,7 @@ def test_every_yaml_file_has_a_modeline_to_a_local_schema(cli: Cli, tmp_path: Pa
         document = json.loads(schema.read_text(encoding="utf-8"))
         assert "$ref" not in json.dumps(document).replace('"$ref": "#', "")  # offline
         checked += 1
-    assert checked >= 9
+    assert checked >= 10
 
 
 def test_records_follow_their_schemas(cli: Cli, tmp_path: Path) -> None:
@@ -108,10 +107,9 @@ def test_ci_files(cli: Cli, tmp_path: Path) -> None:
     assert steps[0]["with"]["fetch-depth"] == 0
     assert steps[1]["uses"] == f"isms-check/isms-check@v{__version__}"
     hooks = yaml.safe_load((tmp_path / ".pre-commit-config.yaml").read_text("utf-8"))
-    assert hooks["repos"][0]["hooks"] == [{"id": "isms-check"}]
+    assert hooks["repos"][0]["hooks"] == [{"id": "isms-check"}, {"id": "isms-check-test"}]
 
 
-@pytest.mark.skipif("test" not in COMMANDS, reason="isms-check test is not in this build")
 def test_the_custom_rule_tests_pass(cli: Cli, tmp_path: Path) -> None:
     assert cli("init", str(tmp_path), "--today", TODAY).code == 0
     run = cli("test", str(tmp_path / "policies"))
@@ -151,6 +149,7 @@ def test_init_check_and_the_pre_commit_hook(tmp_path: Path) -> None:
     )  # fmt: skip
     assert hook.returncode == 0, hook.stdout + hook.stderr
     assert re.search(r"^isms-check\.+Passed$", hook.stdout, re.M), hook.stdout
-    check = subprocess.run([str(exe), str(isms.path)], capture_output=True, text=True,
-                           check=False)  # fmt: skip
-    assert check.returncode == 0, check.stdout
+    assert re.search(r"^isms-check rule tests\.+Passed$", hook.stdout, re.M), hook.stdout
+    for args in ([str(isms.path)], ["test", str(isms.path / "policies")]):
+        done = subprocess.run([str(exe), *args], capture_output=True, text=True, check=False)
+        assert done.returncode == 0, done.stdout + done.stderr
