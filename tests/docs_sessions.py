@@ -113,6 +113,8 @@ def run_page(
             continue
         for step in steps(block):
             got = _run(step.command, capsys)
+            while got and not got[-1].strip():
+                got = got[:-1]
             want = step.expected
             while want and not want[-1].strip():
                 want = want[:-1]
