@@ -25,3 +25,54 @@ def test_page_output_is_real(
     assert not problems, "\n\n".join(problems) + (
         "\n\n(ISMS_DOCS_UPDATE=1 writes the outputs into the page)" if not update else ""
     )
+
+
+NEW_PAGES = [*PAGES, "ci.md", "clause-map.md"]
+
+
+def _anchors(page: Path) -> set[str]:
+    from tests.test_docs_format import _slug
+
+    out: set[str] = set()
+    fenced = False
+    for line in page.read_text(encoding="utf-8").splitlines():
+        if line.startswith("```"):
+            fenced = not fenced
+        elif not fenced and line.startswith("#"):
+            out.add(_slug(line.lstrip("#").strip()))
+    return out
+
+
+@pytest.mark.parametrize("name", NEW_PAGES)
+def test_links_resolve(name: str) -> None:
+    import re
+
+    page = DOCS / name
+    text = re.sub(r"```.*?```", "", page.read_text(encoding="utf-8"), flags=re.S)
+    text = re.sub(r"`[^`]*`", "", text)
+    for target in re.findall(r"\]\(([^)\s]+)\)", text):
+        if target.startswith(("http://", "https://")):
+            continue
+        path, _, anchor = target.partition("#")
+        linked = (page.parent / path) if path else page
+        assert linked.exists(), f"{name}: link to a missing file: {target}"
+        if anchor:
+            assert anchor in _anchors(linked), f"{name}: link to a missing heading: {target}"
+
+
+def test_readme_minimal_isms_yaml_and_waiver_are_valid(tmp_path: Path) -> None:
+    import re
+
+    from checker.loader import DisplayPaths, parse_yaml
+    from checker.methodology import load_methodology
+    from checker.schema import validate
+    from checker.tree import DiskTree
+
+    readme = (DOCS.parent / "README.md").read_text(encoding="utf-8")
+    section = readme.split("## Start your own ISMS", 1)[1].split("\n## ", 1)[0]
+    isms, waiver = re.findall(r"```yaml\n(.*?)```", section, re.S)
+    (tmp_path / "isms.yaml").write_text(isms, encoding="utf-8")
+    methodology = load_methodology(DiskTree(tmp_path), DisplayPaths.for_root(tmp_path))
+    assert methodology.appetite == 4
+    [entry] = parse_yaml(waiver).data
+    assert validate("waiver", entry) == []
