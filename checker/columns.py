@@ -44,32 +44,65 @@ SYNONYMS: Mapping[str, tuple[str, ...]] = {
     "risk:assets": ("Asset", "Assets", "Affected Assets"),
     "risk:threats": ("Threat", "Threats"),
     "risk:inherent.likelihood": (
-        "Likelihood", "Inherent Likelihood", "Probability", "Inherent Probability",
+        "Likelihood",
+        "Inherent Likelihood",
+        "Probability",
+        "Inherent Probability",
         "Gross Likelihood",
     ),
     "risk:inherent.impact": ("Impact", "Inherent Impact", "Consequence", "Gross Impact"),
-    "risk:treatment": ("Treatment", "Treatment Option", "Treatment Decision", "Risk Treatment",
-                       "Risk Response"),
+    "risk:treatment": (
+        "Treatment",
+        "Treatment Option",
+        "Treatment Decision",
+        "Risk Treatment",
+        "Risk Response",
+    ),
     "risk:controls": ("Controls", "Annex A Controls", "Control IDs", "Mitigating Controls"),
     "risk:plans": ("Plans", "Treatment Plan", "Treatment Plans", "Plan IDs"),
     "risk:residual.likelihood": ("Residual Likelihood", "Residual Probability", "Net Likelihood"),
     "risk:residual.impact": ("Residual Impact", "Residual Consequence", "Net Impact"),
-    "risk:assessed": ("Last Review Date", "Last Assessed", "Assessment Date", "Date Assessed",
-                      "Last Reviewed", "Assessed On"),
+    "risk:assessed": (
+        "Last Review Date",
+        "Last Assessed",
+        "Assessment Date",
+        "Date Assessed",
+        "Last Reviewed",
+        "Assessed On",
+    ),
     "risk:review_days": ("Review Interval", "Review Interval (days)"),
     "risk:acceptance.by": ("Accepted By",),
     "risk:acceptance.date": ("Acceptance Date", "Date Accepted"),
     "risk:acceptance.expires": ("Acceptance Expires", "Acceptance Expiry"),
     "risk:acceptance.rationale": ("Acceptance Rationale",),
     "risk:status": ("Status", "Risk Status"),
-    "control:id": ("Control", "Control ID", "Control No", "Annex A", "Annex A Control",
-                   "Annex A Reference", "Ref", "ID"),
+    "control:id": (
+        "Control",
+        "Control ID",
+        "Control No",
+        "Annex A",
+        "Annex A Control",
+        "Annex A Reference",
+        "Ref",
+        "ID",
+    ),
     "control:title": ("Control Title", "Control Name", "Name", "Title"),
-    "control:applicable": ("Applicable?", "Applicable", "Applicability", "Included",
-                           "Included?", "In Scope"),
-    "control:justification": ("Justification", "Justification for inclusion/exclusion",
-                              "Justification for inclusion", "Justification for exclusion",
-                              "Reason", "Rationale"),
+    "control:applicable": (
+        "Applicable?",
+        "Applicable",
+        "Applicability",
+        "Included",
+        "Included?",
+        "In Scope",
+    ),
+    "control:justification": (
+        "Justification",
+        "Justification for inclusion/exclusion",
+        "Justification for inclusion",
+        "Justification for exclusion",
+        "Reason",
+        "Rationale",
+    ),
     "control:status": ("Implementation Status", "Status"),
     "control:owner": ("Control Owner", "Owner", "Responsible"),
     "control:evidence": ("Evidence", "Evidence Links"),
@@ -93,34 +126,80 @@ SYNONYMS: Mapping[str, tuple[str, ...]] = {
     "plan:actions.status": ("Action Status",),
     "plan:actions.done": ("Action Done", "Action Completed", "Date Done"),
     "plan:actions.controls": ("Action Controls",),
-}  # fmt: skip
+}
 
 # Cell values besides each field's own values: "kind:field" -> {spoken: value}. The
 # spoken forms are compared lower-case with runs of spaces, `-` and `_` as one `_`.
 VALUE_SYNONYMS: Mapping[str, Mapping[str, str]] = {
     "risk:treatment": {
-        "treat": "mitigate", "reduce": "mitigate", "modify": "mitigate", "mitigation": "mitigate",
-        "reduction": "mitigate", "tolerate": "accept", "retain": "accept", "retention": "accept",
-        "acceptance": "accept", "terminate": "avoid", "avoidance": "avoid", "share": "transfer",
-        "sharing": "transfer", "insure": "transfer", "undecided": "none", "tbd": "none",
+        "treat": "mitigate",
+        "reduce": "mitigate",
+        "modify": "mitigate",
+        "mitigation": "mitigate",
+        "reduction": "mitigate",
+        "tolerate": "accept",
+        "retain": "accept",
+        "retention": "accept",
+        "acceptance": "accept",
+        "terminate": "avoid",
+        "avoidance": "avoid",
+        "share": "transfer",
+        "sharing": "transfer",
+        "insure": "transfer",
+        "undecided": "none",
+        "tbd": "none",
     },
     "risk:status": {"active": "open", "retired": "closed"},
     "control:status": {
-        "in_place": "implemented", "implemented": "implemented", "done": "implemented",
-        "complete": "implemented", "completed": "implemented", "fully_implemented": "implemented",
-        "yes": "implemented", "partially_implemented": "partial", "partially": "partial",
-        "in_progress": "partial", "not_started": "not_implemented", "not_in_place": "not_implemented",
-        "missing": "not_implemented", "no": "not_implemented", "none": "not_implemented",
+        "in_place": "implemented",
+        "implemented": "implemented",
+        "done": "implemented",
+        "complete": "implemented",
+        "completed": "implemented",
+        "fully_implemented": "implemented",
+        "yes": "implemented",
+        "partially_implemented": "partial",
+        "partially": "partial",
+        "in_progress": "partial",
+        "not_started": "not_implemented",
+        "not_in_place": "not_implemented",
+        "missing": "not_implemented",
+        "no": "not_implemented",
+        "none": "not_implemented",
     },
-    "plan:status": {"ongoing": "in_progress", "started": "in_progress", "complete": "completed",
-                    "done": "completed", "closed": "completed", "canceled": "cancelled"},
-    "action:status": {"not_started": "open", "to_do": "open", "todo": "open",
-                      "ongoing": "in_progress", "started": "in_progress", "completed": "done",
-                      "complete": "done", "closed": "done", "canceled": "cancelled"},
-}  # fmt: skip
+    "plan:status": {
+        "ongoing": "in_progress",
+        "started": "in_progress",
+        "complete": "completed",
+        "done": "completed",
+        "closed": "completed",
+        "canceled": "cancelled",
+    },
+    "action:status": {
+        "not_started": "open",
+        "to_do": "open",
+        "todo": "open",
+        "ongoing": "in_progress",
+        "started": "in_progress",
+        "completed": "done",
+        "complete": "done",
+        "closed": "done",
+        "canceled": "cancelled",
+    },
+}
 TRUE_WORDS = {"yes", "y", "true", "1", "x", "applicable", "included", "include", "in_scope"}
-FALSE_WORDS = {"no", "n", "false", "0", "not_applicable", "n/a", "na", "excluded", "exclude",
-               "out_of_scope"}  # fmt: skip
+FALSE_WORDS = {
+    "no",
+    "n",
+    "false",
+    "0",
+    "not_applicable",
+    "n/a",
+    "na",
+    "excluded",
+    "exclude",
+    "out_of_scope",
+}
 
 
 def norm(text: str) -> str:
@@ -217,8 +296,14 @@ def _with_keys(kind: Kind, column: Column) -> Column:
     else:
         keys += [f"{kind.name} {column.dotted}"]
     keys += SYNONYMS.get(f"{kind.name}:{column.dotted}", ())
-    return Column(column.path, column.heading, column.type, column.child, column.multi,
-                  tuple(dict.fromkeys(norm(k) for k in keys)))  # fmt: skip
+    return Column(
+        column.path,
+        column.heading,
+        column.type,
+        column.child,
+        column.multi,
+        tuple(dict.fromkeys(norm(k) for k in keys)),
+    )
 
 
 def extra_keys(kind: Kind, entities: Sequence[Mapping[str, Any]]) -> list[str]:
@@ -252,7 +337,7 @@ def _list_text(items: list[Any]) -> str:
 
 def cell(column: Column, value: Any, dates: bool) -> Any:
     """One entity value as a cell; `dates`: dates as `datetime.date` (XLSX)."""
-    if value is None or value == [] and column.type == "list":
+    if value is None or (value == [] and column.type == "list"):
         return None
     if column.type == "json":
         return json.dumps(value, ensure_ascii=False, default=str)
@@ -280,7 +365,9 @@ def rows(
         if not child_cols:
             out.append(own)
             continue
-        records = [k for k in kids if isinstance(k, Mapping)] if isinstance(kids, list) else []
+        records: list[Mapping[str, Any] | None] = (
+            [k for k in kids if isinstance(k, Mapping)] if isinstance(kids, list) else []
+        )
         for record in records or [None]:
             out.append(own + [cell(c, _get(record, c.path[1:]), dates) for c in child_cols])
     return out

@@ -12,7 +12,7 @@ names for options and arguments that take a file or folder.
 from __future__ import annotations
 
 import argparse
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 
 SHELLS = ("bash", "zsh", "fish")
@@ -88,12 +88,13 @@ def specs(parser: argparse.ArgumentParser, rule_ids: Sequence[str] = ()) -> list
     return [top, *commands]
 
 
-def _words(values: Sequence[str]) -> str:
+def _words(values: Iterable[str]) -> str:
     return " ".join(values)
 
 
 def bash(all_specs: Sequence[Spec]) -> str:
     commands = all_specs[1:]
+    file_commands = "|".join(c.name for c in all_specs if c.files and c.name) or "_"
     lines = [
         f"# bash completion for {PROG}: source <({PROG} completion bash)",
         f"{_FUNCTION}() {{",
@@ -101,7 +102,7 @@ def bash(all_specs: Sequence[Spec]) -> str:
         '    local cmd="" i',
         "    for ((i = 1; i < COMP_CWORD; i++)); do",
         '        case "${COMP_WORDS[i]}" in',
-        f"            {'|'.join(c.name for c in commands)}) cmd=\"${{COMP_WORDS[i]}}\"; break ;;",
+        f'            {"|".join(c.name for c in commands)}) cmd="${{COMP_WORDS[i]}}"; break ;;',
         "        esac",
         "    done",
         '    case "$cmd:$prev" in',
@@ -129,7 +130,7 @@ def bash(all_specs: Sequence[Spec]) -> str:
         '        COMPREPLY=($(compgen -W "$opts" -- "$cur"))',
         "    else",
         '        COMPREPLY=($(compgen -W "$words" -- "$cur"))',
-        f'        case "$cmd" in {"|".join(c.name for c in all_specs if c.files and c.name) or "_"}|"")',
+        f'        case "$cmd" in {file_commands}|"")',
         '            COMPREPLY+=($(compgen -f -- "$cur")) ;;',
         "        esac",
         "    fi",
@@ -141,9 +142,13 @@ def bash(all_specs: Sequence[Spec]) -> str:
 
 
 def _zsh_text(text: str) -> str:
-    return text.replace("\\", "\\\\").replace("'", "'\\''").replace("[", "\\[").replace(
-        "]", "\\]"
-    ).replace(":", "\\:")
+    return (
+        text.replace("\\", "\\\\")
+        .replace("'", "'\\''")
+        .replace("[", "\\[")
+        .replace("]", "\\]")
+        .replace(":", "\\:")
+    )
 
 
 def _zsh_option(o: Option) -> str:
@@ -165,14 +170,14 @@ def zsh(all_specs: Sequence[Spec]) -> str:
     top, commands = all_specs[0], all_specs[1:]
     lines = [
         f"#compdef {PROG}",
-        f"# zsh completion for {PROG}: {PROG} completion zsh > \"${{fpath[1]}}/_{PROG}\"",
+        f'# zsh completion for {PROG}: {PROG} completion zsh > "${{fpath[1]}}/_{PROG}"',
         f"# (or, for this shell only: source <({PROG} completion zsh))",
         f"{_FUNCTION}() {{",
         "    local -a commands",
         "    commands=(",
         *(f"        '{c.name}:{_zsh_text(c.help)}'" for c in commands),
         "    )",
-        "    local curcontext=\"$curcontext\" state line",
+        '    local curcontext="$curcontext" state line',
         "    _arguments -C \\",
         *(f"        {_zsh_option(o)} \\" for o in top.options),
         "        '1: :->first' \\",
@@ -184,9 +189,10 @@ def zsh(all_specs: Sequence[Spec]) -> str:
     ]
     for spec in commands:
         positional = (
-            f"'1:value:({' '.join(spec.positional)})'" if spec.positional
+            f"'1:value:({' '.join(spec.positional)})'"
+            if spec.positional
             else ("'*:file:_files'" if spec.files else "")
-        )  # fmt: skip
+        )
         parts = [_zsh_option(o) for o in spec.options] + ([positional] if positional else [])
         lines.append(f"                {spec.name}) _arguments {' '.join(parts)} ;;")
     lines += [
@@ -206,7 +212,7 @@ def _fish_text(text: str) -> str:
 
 
 def fish(all_specs: Sequence[Spec]) -> str:
-    top, commands = all_specs[0], all_specs[1:]
+    commands = all_specs[1:]
     names = " ".join(c.name for c in commands)
     lines = [
         f"# fish completion for {PROG}: {PROG} completion fish > "
@@ -221,9 +227,10 @@ def fish(all_specs: Sequence[Spec]) -> str:
     lines.append(f"complete -c {PROG} -n 'not __fish_seen_subcommand_from {names}' -F")
     for spec in all_specs:
         condition = (
-            f"__fish_seen_subcommand_from {spec.name}" if spec.name
+            f"__fish_seen_subcommand_from {spec.name}"
+            if spec.name
             else f"not __fish_seen_subcommand_from {names}"
-        )  # fmt: skip
+        )
         for o in spec.options:
             parts = [f"complete -c {PROG} -n '{condition}'"]
             for flag in o.flags:

@@ -57,8 +57,8 @@ def read_records(path: Path, kind: Kind) -> tuple[Path, list[Mapping[str, Any]]]
             raise UsageError(f"{display.of(rel)}:{p.line}: {p.message}: fix it first") from p
         loaded = entities_of(rel, parsed)
         if loaded.problem is not None and not (kind.single_file and parsed.data is None):
-            p = loaded.problem
-            raise UsageError(f"{display.of(rel)}:{p.line}: {p.message}: fix it first")
+            bad = loaded.problem
+            raise UsageError(f"{display.of(rel)}:{bad.line}: {bad.message}: fix it first")
         out += [s.data for s in loaded.sources]
     return root, out
 

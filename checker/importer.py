@@ -10,6 +10,7 @@ decides what to write).
 
 from __future__ import annotations
 
+import contextlib
 import datetime
 import json
 import re
@@ -279,10 +280,8 @@ def _typed_multi(kind: Kind, cols: Sequence[Column], data: dict[str, Any], s: Se
         for column in cols:
             key = column.path[-1]
             if isinstance(item.get(key), str) and item[key] != "":
-                try:
+                with contextlib.suppress(CellError):  # else left as text: the schema names it
                     item[key] = convert_cell(kind, column, item[key], s)
-                except CellError:
-                    pass  # left as text: the schema names it
 
 
 def convert(kind_name: str, table: Table, settings: Settings) -> Result:
@@ -337,8 +336,11 @@ def convert(kind_name: str, table: Table, settings: Settings) -> Result:
             first, numbers, _, _ = groups[key]
             if not kid:
                 problems.append(
-                    Problem(number, table.headings[id_index] if id_index is not None else None,
-                            f"{key} is also on row {numbers[0]}")  # fmt: skip
+                    Problem(
+                        number,
+                        table.headings[id_index] if id_index is not None else None,
+                        f"{key} is also on row {numbers[0]}",
+                    )
                 )
                 continue
             for i, column in own.items():
@@ -346,8 +348,11 @@ def convert(kind_name: str, table: Table, settings: Settings) -> Result:
                     continue
                 if _get_path(data, column.path) != _get_path(first, column.path):
                     problems.append(
-                        Problem(number, table.headings[i],
-                                f"differs from row {numbers[0]} for {kind.name} {key}")  # fmt: skip
+                        Problem(
+                            number,
+                            table.headings[i],
+                            f"differs from row {numbers[0]} for {kind.name} {key}",
+                        )
                     )
             numbers.append(number)
         if child:

@@ -147,12 +147,24 @@ def example_records(today: datetime.date) -> list[ScaffoldFile]:
         "created": today,
         "due": days(180),
         "actions": [
-            {"id": "A1", "title": "Deploy EDR to all servers and laptops", "owner": "IT Operations",
-             "due": days(90), "status": "open", "controls": ["A.8.7"]},
-            {"id": "A2", "title": "Immutable, tested backups", "owner": "IT Operations",
-             "due": days(150), "status": "open", "controls": ["A.8.13"]},
+            {
+                "id": "A1",
+                "title": "Deploy EDR to all servers and laptops",
+                "owner": "IT Operations",
+                "due": days(90),
+                "status": "open",
+                "controls": ["A.8.7"],
+            },
+            {
+                "id": "A2",
+                "title": "Immutable, tested backups",
+                "owner": "IT Operations",
+                "due": days(150),
+                "status": "open",
+                "controls": ["A.8.13"],
+            },
         ],
-    }  # fmt: skip
+    }
     objective = {
         "id": "OBJ-001",
         "title": "Restore critical services within 4 hours",
@@ -166,22 +178,33 @@ def example_records(today: datetime.date) -> list[ScaffoldFile]:
     return [
         ScaffoldFile(
             "risks/R-001.yaml",
-            dump(risk, f"{_modeline('risks/R-001.yaml', 'risk')}\nAn example risk (6.1.2).",
-                 {("inherent",): "before treatment: likelihood and impact on the 1-5 scales",
-                  ("treatment",): "none | mitigate | accept | avoid | transfer"}),
+            dump(
+                risk,
+                f"{_modeline('risks/R-001.yaml', 'risk')}\nAn example risk (6.1.2).",
+                {
+                    ("inherent",): "before treatment: likelihood and impact on the 1-5 scales",
+                    ("treatment",): "none | mitigate | accept | avoid | transfer",
+                },
+            ),
         ),
         ScaffoldFile(
             "plans/RTP-001.yaml",
-            dump(plan, f"{_modeline('plans/RTP-001.yaml', 'plan')}\n"
-                 "An example risk treatment plan (6.1.3 e), approved by the risk owner (6.1.3 f).",
-                 {("status",): "draft | approved | in_progress | completed | cancelled"}),
+            dump(
+                plan,
+                f"{_modeline('plans/RTP-001.yaml', 'plan')}\n"
+                "An example risk treatment plan (6.1.3 e), approved by the risk owner (6.1.3 f).",
+                {("status",): "draft | approved | in_progress | completed | cancelled"},
+            ),
         ),
         ScaffoldFile(
             "objectives/OBJ-001.yaml",
-            dump(objective, f"{_modeline('objectives/OBJ-001.yaml', 'objective')}\n"
-                 "An information security objective (6.2); add results as you measure (9.1)."),
+            dump(
+                objective,
+                f"{_modeline('objectives/OBJ-001.yaml', 'objective')}\n"
+                "An information security objective (6.2); add results as you measure (9.1).",
+            ),
         ),
-    ]  # fmt: skip
+    ]
 
 
 RULES = """\
@@ -194,7 +217,7 @@ rules:
     resource: risk
     when: risk.level >= 17          # the Critical band
     check: risk.owner in ['CEO', 'CTO', 'CISO']
-    message: "'Risk ' + risk.id + ' is Critical but owned by ' + risk.owner + ', not by an executive'"
+    message: "'Risk ' + risk.id + ' is Critical but owned by ' + risk.owner"
     references: ["ISO/IEC 27001:2022 6.1.2 c"]
     remediation: Assign the risk to the CEO, the CTO or the CISO.
 """
@@ -268,7 +291,7 @@ by [isms-check](https://github.com/{ACTION_REF}) on every commit and pull reques
 
 | Where | What |
 |---|---|
-| `isms.yaml` | the methodology: scales, risk levels, appetite, review intervals, `check:` settings |
+| `isms.yaml` | the methodology: scales, risk levels, appetite, review intervals, `check:` |
 | `risks/` | the risk register (6.1.2) |
 | `controls/` | the Statement of Applicability, one file per Annex A theme (6.1.3 d) |
 | `plans/` | risk treatment plans (6.1.3 e) |

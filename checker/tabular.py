@@ -16,6 +16,7 @@ from __future__ import annotations
 import csv
 import datetime
 import io
+import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
@@ -26,6 +27,8 @@ from checker.errors import UsageError
 FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 Cell = str | int | float | bool | datetime.date | None
 MAX_CELL_CHARS = 32_767  # Excel's limit for one cell
+# the workbook's created/modified properties: fixed, so that output is deterministic
+FIXED_STAMP = datetime.datetime(2000, 1, 1)
 
 
 @dataclass(frozen=True)
@@ -136,7 +139,7 @@ def _read_xlsx(path: Path, sheet: str | None) -> Table:
 
 def _xlsx_value(value: Any) -> Cell:
     if isinstance(value, datetime.datetime):
-        return value.date() if value.time() == datetime.time() else value.date()
+        return value.date()  # a date cell: Excel has no separate date type
     if isinstance(value, (str, int, float, bool, datetime.date)) or value is None:
         return value
     return str(value)
@@ -216,6 +219,34 @@ def xlsx_bytes(headings: Sequence[str], rows: Sequence[Sequence[Cell]]) -> bytes
     ws.freeze_panes = "A2"
     if headings:
         ws.auto_filter.ref = f"A1:{get_column_letter(len(headings))}{max(1, len(rows) + 1)}"
+    book.properties.creator = "isms-check"
+    book.properties.created = FIXED_STAMP
     out = io.BytesIO()
     book.save(out)
+    return _deterministic_zip(out.getvalue())
+
+
+def _deterministic_zip(data: bytes) -> bytes:
+    """The workbook's zip with fixed member timestamps and a fixed `modified` property,
+    so that the same records give the same bytes (openpyxl stamps both with the time
+    of writing)."""
+    import zipfile
+
+    out = io.BytesIO()
+    with (
+        zipfile.ZipFile(io.BytesIO(data)) as source,
+        zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as target,
+    ):
+        for info in source.infolist():
+            fixed = zipfile.ZipInfo(info.filename, date_time=(1980, 1, 1, 0, 0, 0))
+            fixed.compress_type = zipfile.ZIP_DEFLATED
+            fixed.external_attr = 0o644 << 16
+            content = source.read(info.filename)
+            if info.filename == "docProps/core.xml":  # openpyxl sets `modified` as it saves
+                content = re.sub(
+                    rb"(<dcterms:modified[^>]*>)[^<]*(</dcterms:modified>)",
+                    rb"\g<1>2000-01-01T00:00:00Z\g<2>",
+                    content,
+                )
+            target.writestr(fixed, content)
     return out.getvalue()

@@ -8,6 +8,7 @@ Each file starts with a schema modeline when the ISMS has the schemas `init` wri
 
 from __future__ import annotations
 
+import contextlib
 import datetime
 import re
 from collections.abc import Mapping, Sequence
@@ -93,16 +94,16 @@ def modeline(root: Path, rel: str, schema: str) -> str:
 
 def comments_for(kind: str, data: Mapping[str, Any], index: int | None) -> Comments:
     """Comments where a field needs a decision."""
-    at: tuple[str | int, ...] = () if index is None else (index,)
-    out: dict[tuple[str | int, ...], str] = {}
+    notes: dict[str, str] = {}
     if kind == "risk" and data.get("treatment") == "none":
-        out[(*at, "treatment")] = "to decide: mitigate | accept | avoid | transfer"
+        notes["treatment"] = "to decide: mitigate | accept | avoid | transfer"
     if kind == "control":
         if not data.get("justification"):
-            out[(*at, "applicable")] = "justify the inclusion or exclusion"
+            notes["applicable"] = "justify the inclusion or exclusion"
         elif data.get("applicable") and data.get("status") in (None, "not_implemented"):
-            out[(*at, "status")] = "not_implemented | planned | partial | implemented"
-    return out
+            notes["status"] = "not_implemented | planned | partial | implemented"
+    at: tuple[str | int, ...] = () if index is None else (index,)
+    return {(*at, name): text for name, text in notes.items()}
 
 
 def layout(
@@ -152,8 +153,8 @@ def _merged(
     except YamlProblem as p:
         raise UsageError(f"{rel}:{p.line}: {p.message}: fix it before importing into it") from p
     if loaded.problem is not None:
-        p = loaded.problem
-        raise UsageError(f"{rel}:{p.line}: {p.message}: fix it before importing into it")
+        bad = loaded.problem
+        raise UsageError(f"{rel}:{bad.line}: {bad.message}: fix it before importing into it")
     new = {str(e["id"]): e for e in entries}
     out: list[Mapping[str, Any]] = []
     for source in loaded.sources:
@@ -174,10 +175,8 @@ def typed(kind: str, data: Mapping[str, Any]) -> dict[str, Any]:
     for key, value in data.items():
         shape = shapes.get(key)
         if shape is not None and "date" in shape.types and isinstance(value, str):
-            try:
+            with contextlib.suppress(ValueError):
                 value = datetime.date.fromisoformat(value)
-            except ValueError:
-                pass
         elif shape is not None and shape.nested and isinstance(value, Mapping):
             value = typed(shape.nested, value)
         elif shape is not None and shape.nested and isinstance(value, list):
@@ -186,9 +185,7 @@ def typed(kind: str, data: Mapping[str, Any]) -> dict[str, Any]:
     return out
 
 
-def _file(
-    target: Target, rel: str, schema: str, data: Any, header: str, kind: str
-) -> File:
+def _file(target: Target, rel: str, schema: str, data: Any, header: str, kind: str) -> File:
     lines = [line for line in (modeline(target.root, rel, schema), header) if line]
     if isinstance(data, list):
         comments: dict[tuple[str | int, ...], str] = {}

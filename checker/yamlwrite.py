@@ -45,7 +45,9 @@ _UNPRINTABLE = re.compile("[\x00-\x1f\x7f-\x9f\u2028\u2029\ufeff\ud800-\udfff\uf
 def _reads_back(text: str, value: str, flow: bool) -> bool:
     """Whether `text`, written plain after `key: ` (or inside `[...]`), reads back as the
     string `value` under both YAML 1.1 (PyYAML, most tools) and the checker's reading."""
-    document, expected = (f"k: [{text}]\n", {"k": [value]}) if flow else (f"k: {text}\n", {"k": value})
+    document, expected = (
+        (f"k: [{text}]\n", {"k": [value]}) if flow else (f"k: {text}\n", {"k": value})
+    )
     try:
         if yaml.safe_load(document) != expected:
             return False
@@ -116,7 +118,9 @@ def _flow(value: Any) -> str | None:
         and len(value) <= 4
         and all(_is_scalar(v) for v in value.values())
     ):
-        items = ", ".join(f"{scalar(k, flow=True)}: {scalar(v, flow=True)}" for k, v in value.items())
+        items = ", ".join(
+            f"{scalar(k, flow=True)}: {scalar(v, flow=True)}" for k, v in value.items()
+        )
         text = "{" + items + "}"
     else:
         return None

@@ -121,7 +121,9 @@ def run_page(
             if got != want:
                 problems.append(
                     f"{page.name}:{step.line}: `$ {step.command}` printed\n"
-                    + "\n".join(got) + "\n--- but the page shows ---\n" + "\n".join(want)
+                    + "\n".join(got)
+                    + "\n--- but the page shows ---\n"
+                    + "\n".join(want)
                 )
                 replacements.append((step, got))
     if update and replacements:

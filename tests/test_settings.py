@@ -40,9 +40,16 @@ def _action(tmp: Path, monkeypatch: pytest.MonkeyPatch, repo: GitRepo, **inputs:
 
 
 def test_block_is_read_leniently() -> None:
-    assert from_data({"check": {"fail_on": "warning", "select": ["RT"], "ignore": ["ST-005"],
-                                "policy_from": "head"}}) == CheckSettings(
-        "warning", ("RT",), ("ST-005",), "head")  # fmt: skip
+    assert from_data(
+        {
+            "check": {
+                "fail_on": "warning",
+                "select": ["RT"],
+                "ignore": ["ST-005"],
+                "policy_from": "head",
+            }
+        }
+    ) == CheckSettings("warning", ("RT",), ("ST-005",), "head")
     assert from_data({"check": {"fail_on": "often"}}) == CheckSettings()
     assert from_data({}) == CheckSettings()
     assert read(Path("/nonexistent-folder")) == CheckSettings()
@@ -106,14 +113,17 @@ def test_pr_mode_judges_by_the_base_locally_and_in_the_action(
     assert _action(tmp_path / "b", monkeypatch, repo, base=base, policy_from="head") == 0
 
 
-def test_the_base_block_applies_in_pr_mode(cli: Cli, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+def test_the_base_block_applies_in_pr_mode(
+    cli: Cli, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
     repo = isms_repo(tmp_path / "repo", date="2026-05-20")
     _set_check(repo, "{policy_from: head}")
     repo.commit("judge by the head", "2026-05-21")
     base = repo.git("rev-parse", "HEAD").strip()
     path = repo.path / "isms.yaml"
-    path.write_text(path.read_text(encoding="utf-8").replace("appetite: 8", "appetite: 20"),
-                    encoding="utf-8")  # fmt: skip
+    path.write_text(
+        path.read_text(encoding="utf-8").replace("appetite: 8", "appetite: 20"), encoding="utf-8"
+    )
     repo.write("risks/r9.yaml", UNTREATED)
     repo.commit("raise the appetite", "2026-05-26")
     assert cli(str(repo.path), "--today", "2026-06-01", "--base", base).code == 0

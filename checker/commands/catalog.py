@@ -22,8 +22,13 @@ class CatalogOptions:
 
 
 def configure(parser: argparse.ArgumentParser) -> None:
-    parser.add_argument("path", nargs="?", default=None, metavar="PATH",
-                        help="an ISMS, for the catalog its isms.yaml names")  # fmt: skip
+    parser.add_argument(
+        "path",
+        nargs="?",
+        default=None,
+        metavar="PATH",
+        help="an ISMS, for the catalog its isms.yaml names",
+    )
     parser.add_argument("--format", choices=("text", "json", "csv"), default="text")
 
 
@@ -48,7 +53,9 @@ def execute(options: CatalogOptions) -> int:
     elif options.format == "csv":
         from checker.tabular import csv_text
 
-        sys.stdout.write(csv_text(["id", "theme", "title"], [[c.id, c.theme, c.title] for c in controls]))
+        sys.stdout.write(
+            csv_text(["id", "theme", "title"], [[c.id, c.theme, c.title] for c in controls])
+        )
     else:
         width = max((len(c.id) for c in controls), default=0)
         theme = max((len(c.theme) for c in controls), default=0)

@@ -23,14 +23,29 @@ class ExportOptions:
 
 
 def configure(parser: argparse.ArgumentParser) -> None:
-    parser.add_argument("kind", choices=EXPORTABLE, metavar="KIND",
-                        help=f"what to export: {', '.join(EXPORTABLE)}")  # fmt: skip
-    parser.add_argument("path", nargs="?", default=".", metavar="PATH",
-                        help="the ISMS root or a folder in it (default: .)")  # fmt: skip
-    parser.add_argument("--format", choices=("csv", "xlsx"), default=None,
-                        help="csv or xlsx (default: from the -o file's suffix, else csv)")  # fmt: skip
-    parser.add_argument("-o", "--output", type=Path, metavar="FILE",
-                        help="write to FILE (atomically); without it, CSV to stdout")  # fmt: skip
+    parser.add_argument(
+        "kind", choices=EXPORTABLE, metavar="KIND", help=f"what to export: {', '.join(EXPORTABLE)}"
+    )
+    parser.add_argument(
+        "path",
+        nargs="?",
+        default=".",
+        metavar="PATH",
+        help="the ISMS root or a folder in it (default: .)",
+    )
+    parser.add_argument(
+        "--format",
+        choices=("csv", "xlsx"),
+        default=None,
+        help="csv or xlsx (default: from the -o file's suffix, else csv)",
+    )
+    parser.add_argument(
+        "-o",
+        "--output",
+        type=Path,
+        metavar="FILE",
+        help="write to FILE (atomically); without it, CSV to stdout",
+    )
 
 
 def parse(args: argparse.Namespace) -> ExportOptions:

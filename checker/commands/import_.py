@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import argparse
 import sys
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from pathlib import Path
 
 from checker.commands import Command
@@ -37,30 +37,59 @@ def _mapping(text: str) -> tuple[str, str]:
 
 
 def configure(parser: argparse.ArgumentParser) -> None:
-    parser.add_argument("kind", choices=IMPORTABLE, metavar="KIND",
-                        help=f"what the file holds: {', '.join(IMPORTABLE)}")  # fmt: skip
+    parser.add_argument(
+        "kind",
+        choices=IMPORTABLE,
+        metavar="KIND",
+        help=f"what the file holds: {', '.join(IMPORTABLE)}",
+    )
     parser.add_argument("file", type=Path, metavar="FILE", help="a .csv or .xlsx file")
     parser.add_argument("--sheet", metavar="NAME", help="the XLSX sheet (default: the first)")
-    parser.add_argument("--map", type=_mapping, action="append", default=[], dest="maps",
-                        metavar="FIELD=HEADING",
-                        help="read FIELD (e.g. inherent.likelihood) from the column HEADING")  # fmt: skip
-    parser.add_argument("--out", type=Path, metavar="DIR",
-                        help="the ISMS root to write into (default: the ISMS holding ., else .)")  # fmt: skip
-    parser.add_argument("--date-format", metavar="FORMAT",
-                        help="how text dates are written, as for strptime (e.g. %%d/%%m/%%Y)")  # fmt: skip
-    parser.add_argument("--dry-run", action="store_true",
-                        help="check every row and show what would be written; write nothing")  # fmt: skip
-    parser.add_argument("--skip-invalid", action="store_true",
-                        help="write the valid rows even when others are invalid")  # fmt: skip
+    parser.add_argument(
+        "--map",
+        type=_mapping,
+        action="append",
+        default=[],
+        dest="maps",
+        metavar="FIELD=HEADING",
+        help="read FIELD (e.g. inherent.likelihood) from the column HEADING",
+    )
+    parser.add_argument(
+        "--out",
+        type=Path,
+        metavar="DIR",
+        help="the ISMS root to write into (default: the ISMS holding ., else .)",
+    )
+    parser.add_argument(
+        "--date-format",
+        metavar="FORMAT",
+        help="how text dates are written, as for strptime (e.g. %%d/%%m/%%Y)",
+    )
+    parser.add_argument(
+        "--dry-run",
+        action="store_true",
+        help="check every row and show what would be written; write nothing",
+    )
+    parser.add_argument(
+        "--skip-invalid",
+        action="store_true",
+        help="write the valid rows even when others are invalid",
+    )
     parser.add_argument("--force", action="store_true", help="replace existing files")
 
 
 def parse(args: argparse.Namespace) -> ImportOptions:
     return ImportOptions(
-        kind=args.kind, file=args.file, sheet=args.sheet, maps=tuple(args.maps), out=args.out,
-        dry_run=args.dry_run, skip_invalid=args.skip_invalid, force=args.force,
+        kind=args.kind,
+        file=args.file,
+        sheet=args.sheet,
+        maps=tuple(args.maps),
+        out=args.out,
+        dry_run=args.dry_run,
+        skip_invalid=args.skip_invalid,
+        force=args.force,
         date_format=args.date_format,
-    )  # fmt: skip
+    )
 
 
 def execute(options: ImportOptions) -> int:
@@ -69,9 +98,11 @@ def execute(options: ImportOptions) -> int:
     target = writing.target(options.out)
     table = tabular.read(options.file, options.sheet)
     settings = importer.Settings(
-        maps=dict(options.maps), date_format=options.date_format,
-        scales=target.scale_labels, scale_values=target.scale_values,
-    )  # fmt: skip
+        maps=dict(options.maps),
+        date_format=options.date_format,
+        scales=target.scale_labels,
+        scale_values=target.scale_values,
+    )
     result = importer.convert(options.kind.rstrip("s"), table, settings)
     name = options.file.name
     for heading in result.ignored:
@@ -92,7 +123,11 @@ def execute(options: ImportOptions) -> int:
         if (target.root / f.rel).exists()
     ]
     if existing and not options.force and not options.dry_run:
-        how = "replaces the entries with the same ids" if options.kind == "controls" else "replaces them"
+        how = (
+            "replaces the entries with the same ids"
+            if options.kind == "controls"
+            else "replaces them"
+        )
         raise UsageError(f"these files exist already: {', '.join(existing)} (--force {how})")
     files = writing.layout(target, options.kind, result.records, name, merge=result.fields)
     writing.check_duplicates(target, options.kind, files)

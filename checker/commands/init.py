@@ -34,21 +34,34 @@ def _date(text: str) -> datetime.date:
 
 
 def configure(parser: argparse.ArgumentParser) -> None:
-    parser.add_argument("folder", nargs="?", default=".", metavar="DIR",
-                        help="where to create the ISMS (default: .; created when missing)")  # fmt: skip
-    parser.add_argument("--organization", default=DEFAULT_ORGANIZATION, metavar="NAME",
-                        help=f"the organisation's name (default: {DEFAULT_ORGANIZATION})")  # fmt: skip
+    parser.add_argument(
+        "folder",
+        nargs="?",
+        default=".",
+        metavar="DIR",
+        help="where to create the ISMS (default: .; created when missing)",
+    )
+    parser.add_argument(
+        "--organization",
+        default=DEFAULT_ORGANIZATION,
+        metavar="NAME",
+        help=f"the organisation's name (default: {DEFAULT_ORGANIZATION})",
+    )
     parser.add_argument("--force", action="store_true", help="replace files that exist")
-    parser.add_argument("--today", type=_date, metavar="YYYY-MM-DD",
-                        help="the date written as `established` and in the examples "
-                        "(default: today, UTC)")  # fmt: skip
+    parser.add_argument(
+        "--today",
+        type=_date,
+        metavar="YYYY-MM-DD",
+        help="the date written as `established` and in the examples (default: today, UTC)",
+    )
 
 
 def parse(args: argparse.Namespace) -> InitOptions:
     if not args.organization.strip() or any(ord(c) < 32 for c in args.organization):
         raise UsageError("--organization: give a name on one line")
-    return InitOptions(Path(args.folder), args.organization.strip(), args.force,
-                       args.today or utc_today())  # fmt: skip
+    return InitOptions(
+        Path(args.folder), args.organization.strip(), args.force, args.today or utc_today()
+    )
 
 
 def execute(options: InitOptions) -> int:
@@ -65,19 +78,28 @@ def execute(options: InitOptions) -> int:
     planned = scaffold.files(options.organization, options.today, catalog)
     existing = [f.rel for f in planned if (folder / f.rel).exists()]
     if existing and not options.force:
-        shown = ", ".join(existing[:10]) + (f" and {len(existing) - 10} more" if len(existing) > 10 else "")
+        shown = ", ".join(existing[:10]) + (
+            f" and {len(existing) - 10} more" if len(existing) > 10 else ""
+        )
         raise UsageError(f"{folder}: these files exist already: {shown} (--force replaces them)")
     for f in planned:
         write_atomic(folder / f.rel, f.text)
     soa = [f for f in planned if f.rel.startswith("controls/")]
+    rows = [
+        ("isms.yaml", "methodology (5x5), appetite, review intervals, check settings"),
+        ("controls/", f"the SoA: {len(catalog)} controls in {len(soa)} files, to complete"),
+        ("risks/, plans/, objectives/", "one example each"),
+        ("policies/", "a custom rule (org.yaml) and its test (org.test.yaml)"),
+    ]
     out = sys.stdout
     out.write(console(f"Created an ISMS for {options.organization} in {folder}:") + "\n")
-    out.write("  isms.yaml                   methodology (5x5), appetite, review intervals, check settings\n")
-    out.write(f"  controls/                   the SoA: {len(catalog)} controls in {len(soa)} files, to complete\n")
-    out.write("  risks/, plans/, objectives/ one example each\n")
-    out.write("  policies/                   a custom rule (org.yaml) and its test (org.test.yaml)\n")
+    out.writelines(f"  {name:<27} {what}\n" for name, what in rows)
     out.write("  .pre-commit-config.yaml, .github/workflows/isms.yml, README.md, .schemas/\n")
-    out.write("Next: isms-check " + (f"{folder} " if str(folder) != "." else "") + "(exit 0), then replace the examples\n")
+    out.write(
+        "Next: isms-check "
+        + (f"{folder} " if str(folder) != "." else "")
+        + "(exit 0), then replace the examples\n"
+    )
     return 0
 
 

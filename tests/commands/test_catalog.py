@@ -17,10 +17,13 @@ def test_text_json_and_csv_agree(cli: Cli) -> None:
     assert text.code == 0
     lines = text.out.splitlines()
     assert len(lines) == 93
-    assert lines[0].split() [:2] == ["A.5.1", "Organizational"]
+    assert lines[0].split()[:2] == ["A.5.1", "Organizational"]
     rows = json.loads(cli("catalog", "--format", "json").out)
-    assert rows[0] == {"id": "A.5.1", "theme": "Organizational",
-                       "title": "Policies for information security"}  # fmt: skip
+    assert rows[0] == {
+        "id": "A.5.1",
+        "theme": "Organizational",
+        "title": "Policies for information security",
+    }
     table = list(csv.DictReader(io.StringIO(cli("catalog", "--format", "csv").out)))
     assert table == rows
     assert {r["theme"] for r in rows} == {"Organizational", "People", "Physical", "Technological"}

@@ -19,8 +19,9 @@ BIN = Path(sys.executable).parent
 @pytest.fixture(scope="module")
 def bash_script(tmp_path_factory: pytest.TempPathFactory) -> Path:
     path = tmp_path_factory.mktemp("completion") / "isms-check.bash"
-    done = subprocess.run([str(BIN / "isms-check"), "completion", "bash"], capture_output=True,
-                          text=True, check=True)  # fmt: skip
+    done = subprocess.run(
+        [str(BIN / "isms-check"), "completion", "bash"], capture_output=True, text=True, check=True
+    )
     path.write_text(done.stdout, encoding="utf-8")
     return path
 
@@ -34,17 +35,25 @@ COMP_WORDS=({quoted}); COMP_CWORD=$((${{#COMP_WORDS[@]}} - 1)); COMPREPLY=()
 _isms_check
 printf '%s\\n' "${{COMPREPLY[@]}}"
 """
-    done = subprocess.run(["bash", "--norc", "--noprofile", "-c", program],
-                          capture_output=True, text=True, check=True,
-                          env={"PATH": f"{BIN}:/usr/bin:/bin"}, cwd=cwd)  # fmt: skip
+    done = subprocess.run(
+        ["bash", "--norc", "--noprofile", "-c", program],
+        capture_output=True,
+        text=True,
+        check=True,
+        env={"PATH": f"{BIN}:/usr/bin:/bin"},
+        cwd=cwd,
+    )
     return [line for line in done.stdout.splitlines() if line]
 
 
 def test_bash_registers_and_completes(bash_script: Path, tmp_path: Path) -> None:
     done = subprocess.run(
         ["bash", "-c", "source <(isms-check completion bash); complete -p isms-check"],
-        capture_output=True, text=True, check=True, env={"PATH": f"{BIN}:/usr/bin:/bin"},
-    )  # fmt: skip
+        capture_output=True,
+        text=True,
+        check=True,
+        env={"PATH": f"{BIN}:/usr/bin:/bin"},
+    )
     assert done.stdout.strip() == "complete -o filenames -F _isms_check isms-check"
     (tmp_path / "examples").mkdir()
     here = (bash_script, tmp_path)
@@ -77,10 +86,17 @@ def test_zsh_script_is_valid_and_registers(cli: Cli, tmp_path: Path) -> None:
     script.write_text(cli("completion", "zsh").out, encoding="utf-8")
     subprocess.run(["zsh", "-n", str(script)], check=True)
     done = subprocess.run(
-        ["zsh", "-f", "-c", f"autoload -Uz compinit && compinit -u -d {tmp_path}/dump; "
-         f"source {script}; print -r -- $_comps[isms-check]"],
-        capture_output=True, text=True, check=True,
-    )  # fmt: skip
+        [
+            "zsh",
+            "-f",
+            "-c",
+            f"autoload -Uz compinit && compinit -u -d {tmp_path}/dump; "
+            f"source {script}; print -r -- $_comps[isms-check]",
+        ],
+        capture_output=True,
+        text=True,
+        check=True,
+    )
     assert done.stdout.strip() == "_isms_check"
 
 
@@ -90,10 +106,17 @@ def test_fish_script_is_valid_and_completes(cli: Cli, tmp_path: Path) -> None:
     script.write_text(cli("completion", "fish").out, encoding="utf-8")
     subprocess.run(["fish", "--no-config", "-n", str(script)], check=True)
     done = subprocess.run(
-        ["fish", "--no-config", "-c",
-         f"source {script}; complete -C 'isms-check exp'; complete -C 'isms-check export --format '"],
-        capture_output=True, text=True, check=True,
-    )  # fmt: skip
+        [
+            "fish",
+            "--no-config",
+            "-c",
+            f"source {script}; complete -C 'isms-check exp'; "
+            "complete -C 'isms-check export --format '",
+        ],
+        capture_output=True,
+        text=True,
+        check=True,
+    )
     words = [line.split("\t")[0] for line in done.stdout.splitlines()]
     assert words == ["explain", "export", "csv", "xlsx"]
 

@@ -97,11 +97,21 @@ R-2,"Laptop stolen, disk unencrypted",IT,2,3 - Moderate,Tolerate,,15/04/2026,
 def test_synonyms_labels_and_date_format(cli: Cli, tmp_path: Path) -> None:
     (tmp_path / "risks.csv").write_text(RISKS_CSV, encoding="utf-8")
     target = new_isms(tmp_path / "isms")
-    run = cli("import", "risks", str(tmp_path / "risks.csv"), "--out", str(target),
-              "--date-format", "%d/%m/%Y")  # fmt: skip
+    run = cli(
+        "import",
+        "risks",
+        str(tmp_path / "risks.csv"),
+        "--out",
+        str(target),
+        "--date-format",
+        "%d/%m/%Y",
+    )
     assert run.code == 0, run.err
     assert 'column "Notes" is not a field: ignored' in run.err
-    assert run.out == "wrote risks/R-1.yaml (R-1)\nwrote risks/R-2.yaml (R-2)\n2 risks from risks.csv\n"
+    assert (
+        run.out
+        == "wrote risks/R-1.yaml (R-1)\nwrote risks/R-2.yaml (R-2)\n2 risks from risks.csv\n"
+    )
     text = (target / "risks" / "R-1.yaml").read_text(encoding="utf-8")
     assert text == (
         "# Imported from risks.csv by isms-check import\n"
@@ -130,13 +140,29 @@ def _xlsx(path: Path, rows: list[list[object]]) -> Path:
 
 
 def test_soa_spreadsheet_yes_no_in_place_and_excel_serial_dates(cli: Cli, tmp_path: Path) -> None:
-    sheet = _xlsx(tmp_path / "soa.xlsx", [
-        ["Control", "Applicable?", "Justification for inclusion/exclusion",
-         "Implementation Status", "Control Owner", "Last Review Date"],
-        ["A.5.1", "Yes", "Management direction", "In place", "CISO", 46143],
-        ["A.7.4", "No", "No premises of our own", None, None, None],
-        ["A.8.7", "yes", "Addresses R-1", "Partially implemented", "IT", datetime.datetime(2026, 5, 2)],
-    ])  # fmt: skip
+    sheet = _xlsx(
+        tmp_path / "soa.xlsx",
+        [
+            [
+                "Control",
+                "Applicable?",
+                "Justification for inclusion/exclusion",
+                "Implementation Status",
+                "Control Owner",
+                "Last Review Date",
+            ],
+            ["A.5.1", "Yes", "Management direction", "In place", "CISO", 46143],
+            ["A.7.4", "No", "No premises of our own", None, None, None],
+            [
+                "A.8.7",
+                "yes",
+                "Addresses R-1",
+                "Partially implemented",
+                "IT",
+                datetime.datetime(2026, 5, 2),
+            ],
+        ],
+    )
     target = new_isms(tmp_path / "isms")
     run = cli("import", "controls", str(sheet), "--out", str(target))
     assert run.code == 0, run.err
@@ -147,16 +173,19 @@ def test_soa_spreadsheet_yes_no_in_place_and_excel_serial_dates(cli: Cli, tmp_pa
         "3 controls from soa.xlsx",
     ]
     soa = {c["id"]: c for c in entities(target, "controls").values()}  # type: ignore[index]
-    assert soa["A.5.1"] == {"id": "A.5.1", "applicable": True,
-                            "justification": "Management direction", "status": "implemented",
-                            "owner": "CISO", "reviewed": "2026-05-01"}  # fmt: skip
+    assert soa["A.5.1"] == {
+        "id": "A.5.1",
+        "applicable": True,
+        "justification": "Management direction",
+        "status": "implemented",
+        "owner": "CISO",
+        "reviewed": "2026-05-01",
+    }
     assert soa["A.7.4"]["applicable"] is False  # type: ignore[index]
     assert soa["A.8.7"]["status"] == "partial"  # type: ignore[index]
 
 
-def test_invalid_rows_name_row_and_column_and_nothing_is_written(
-    cli: Cli, tmp_path: Path
-) -> None:
+def test_invalid_rows_name_row_and_column_and_nothing_is_written(cli: Cli, tmp_path: Path) -> None:
     (tmp_path / "risks.csv").write_text(
         "Risk ID,Title,Owner,Likelihood,Impact,Treatment,Assessed\n"
         "R-1,Fine,CIO,2,2,mitigate,2026-05-01\n"
@@ -170,16 +199,19 @@ def test_invalid_rows_name_row_and_column_and_nothing_is_written(
     run = cli("import", "risks", str(tmp_path / "risks.csv"), "--out", str(target))
     assert run.code == 1
     errors = [line for line in run.err.splitlines() if "error:" in line]
-    assert errors[0].startswith('isms-check: error: risks.csv row 3, column "Likelihood": '
-                                "'very high' is not a whole number")  # fmt: skip
+    assert errors[0].startswith(
+        'isms-check: error: risks.csv row 3, column "Likelihood": '
+        "'very high' is not a whole number"
+    )
     assert any('row 4, column "Owner"' in e for e in errors)
-    assert any('row 5, column "Assessed": \'soon\' is not a date' in e for e in errors)
+    assert any("row 5, column \"Assessed\": 'soon' is not a date" in e for e in errors)
     assert any('row 6, column "Risk ID": R-1 is also on row 2' in e for e in errors)
     assert "nothing written" in run.err
     assert not (target / "risks").exists()
 
-    run = cli("import", "risks", str(tmp_path / "risks.csv"), "--out", str(target),
-              "--skip-invalid")  # fmt: skip
+    run = cli(
+        "import", "risks", str(tmp_path / "risks.csv"), "--out", str(target), "--skip-invalid"
+    )
     assert run.code == 0
     assert sorted(p.name for p in (target / "risks").iterdir()) == ["R-1.yaml"]
     assert run.out.endswith("1 risk from risks.csv, 4 invalid rows skipped\n")
@@ -199,8 +231,10 @@ def test_off_scale_and_enum_errors_come_from_the_checker(cli: Cli, tmp_path: Pat
 
 
 def test_existing_files_need_force_and_dry_run_writes_nothing(cli: Cli, tmp_path: Path) -> None:
-    (tmp_path / "risks.csv").write_text(RISKS_CSV.replace("01/05/2026", "2026-05-01").replace(
-        "15/04/2026", "2026-04-15"), encoding="utf-8")  # fmt: skip
+    (tmp_path / "risks.csv").write_text(
+        RISKS_CSV.replace("01/05/2026", "2026-05-01").replace("15/04/2026", "2026-04-15"),
+        encoding="utf-8",
+    )
     target = new_isms(tmp_path / "isms")
     dry = cli("import", "risks", str(tmp_path / "risks.csv"), "--out", str(target), "--dry-run")
     assert dry.code == 0 and dry.out.startswith("would write risks/R-1.yaml")
@@ -218,8 +252,15 @@ def test_an_id_held_by_another_file_is_refused(cli: Cli, tmp_path: Path) -> None
     (target / "risks").mkdir()
     (target / "risks" / "register.yaml").write_text("- {id: R-1, title: Old}\n", encoding="utf-8")
     (tmp_path / "risks.csv").write_text(RISKS_CSV, encoding="utf-8")
-    run = cli("import", "risks", str(tmp_path / "risks.csv"), "--out", str(target),
-              "--date-format", "%d/%m/%Y")  # fmt: skip
+    run = cli(
+        "import",
+        "risks",
+        str(tmp_path / "risks.csv"),
+        "--out",
+        str(target),
+        "--date-format",
+        "%d/%m/%Y",
+    )
     assert run.code == 2
     assert "R-1 (in risks/register.yaml)" in run.err
 
@@ -233,12 +274,26 @@ def test_map_names_a_column_and_missing_required_columns(cli: Cli, tmp_path: Pat
     run = cli("import", "risks", str(tmp_path / "r.csv"), "--out", str(target))
     assert run.code == 2
     assert "no column gives owner, inherent, which every risk needs" in run.err
-    run = cli("import", "risks", str(tmp_path / "r.csv"), "--out", str(target),
-              "--map", "owner=Accountable", "--map", "inherent.likelihood=L",
-              "--map", "inherent.impact=i")  # fmt: skip
+    run = cli(
+        "import",
+        "risks",
+        str(tmp_path / "r.csv"),
+        "--out",
+        str(target),
+        "--map",
+        "owner=Accountable",
+        "--map",
+        "inherent.likelihood=L",
+        "--map",
+        "inherent.impact=i",
+    )
     assert run.code == 0, run.err
-    assert cli("import", "risks", str(tmp_path / "r.csv"), "--map", "nope=L",
-               "--out", str(target)).code == 2  # fmt: skip
+    assert (
+        cli(
+            "import", "risks", str(tmp_path / "r.csv"), "--map", "nope=L", "--out", str(target)
+        ).code
+        == 2
+    )
 
 
 def test_unusable_input_is_exit_2(cli: Cli, tmp_path: Path) -> None:
@@ -258,7 +313,7 @@ def test_formula_injection_is_neutralised_and_reversed(cli: Cli, tmp_path: Path)
     (isms / "risks" / "r.yaml").write_text(
         "id: R-1\ntitle: '=HYPERLINK(\"http://evil\",\"x\")'\nowner: '@CIO'\n"
         "inherent: {likelihood: 2, impact: 2}\ntreatment: accept\nassessed: 2026-05-01\n"
-        "description: \"'+quoted\"\n",
+        'description: "\'+quoted"\n',
         encoding="utf-8",
     )
     for fmt in ("csv", "xlsx"):
@@ -289,10 +344,14 @@ def test_controls_update_an_existing_soa_with_force(cli: Cli, tmp_path: Path) ->
     soa = entities(isms, "controls")
     assert len(soa) == 93
     assert soa["A.5.1"] == {
-        "id": "A.5.1", "title": "Policies for information security", "applicable": True,
-        "justification": "Management direction", "status": "implemented", "owner": "CISO",
+        "id": "A.5.1",
+        "title": "Policies for information security",
+        "applicable": True,
+        "justification": "Management direction",
+        "status": "implemented",
+        "owner": "CISO",
         "evidence": ["https://intranet.example/policy"],
-    }  # fmt: skip
+    }
     assert soa["A.7.4"]["applicable"] is False  # type: ignore[index]
     assert soa["A.5.2"]["justification"].startswith("TO COMPLETE")  # type: ignore[index]
     assert cli("check", str(isms), "--today", "2026-12-01").code == 0

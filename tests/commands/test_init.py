@@ -80,8 +80,11 @@ def test_every_yaml_file_has_a_modeline_to_a_local_schema(cli: Cli, tmp_path: Pa
 
 def test_records_follow_their_schemas(cli: Cli, tmp_path: Path) -> None:
     assert cli("init", str(tmp_path), "--today", TODAY).code == 0
-    for rel, kind in (("risks/R-001.yaml", "risk"), ("plans/RTP-001.yaml", "plan"),
-                      ("objectives/OBJ-001.yaml", "objective")):  # fmt: skip
+    for rel, kind in (
+        ("risks/R-001.yaml", "risk"),
+        ("plans/RTP-001.yaml", "plan"),
+        ("objectives/OBJ-001.yaml", "objective"),
+    ):
         data = parse_yaml((tmp_path / rel).read_text(encoding="utf-8")).data
         assert validate(kind, data) == [], rel
     objective = parse_yaml((tmp_path / "objectives/OBJ-001.yaml").read_text("utf-8")).data
@@ -128,8 +131,12 @@ def test_init_check_and_the_pre_commit_hook(tmp_path: Path) -> None:
     GitRepo(hook_repo).git("tag", f"v{__version__}")
     isms = GitRepo(tmp_path / "isms")
     exe = Path(sys.executable).parent / "isms-check"
-    done = subprocess.run([str(exe), "init", str(isms.path), "--organization", "Acme"],
-                          capture_output=True, text=True, check=False)  # fmt: skip
+    done = subprocess.run(
+        [str(exe), "init", str(isms.path), "--organization", "Acme"],
+        capture_output=True,
+        text=True,
+        check=False,
+    )
     assert done.returncode == 0, done.stderr
     config = isms.path / ".pre-commit-config.yaml"
     config.write_text(
@@ -140,13 +147,21 @@ def test_init_check_and_the_pre_commit_hook(tmp_path: Path) -> None:
     )
     isms.commit("ISMS", today)
     env = {k: v for k, v in os.environ.items() if not k.startswith(("GIT_", "PRE_COMMIT"))}
-    env.update(GIT_CONFIG_GLOBAL=os.devnull, GIT_CONFIG_SYSTEM=os.devnull, NO_COLOR="1",
-               PRE_COMMIT_HOME=str(tmp_path / "pre-commit-home"))  # fmt: skip
+    env.update(
+        GIT_CONFIG_GLOBAL=os.devnull,
+        GIT_CONFIG_SYSTEM=os.devnull,
+        NO_COLOR="1",
+        PRE_COMMIT_HOME=str(tmp_path / "pre-commit-home"),
+    )
     hook = subprocess.run(
-        [sys.executable, "-m", "pre_commit", "run", "--all-files", "--color", "never",
-         "--verbose"],
-        cwd=isms.path, env=env, capture_output=True, text=True, timeout=900, check=False,
-    )  # fmt: skip
+        [sys.executable, "-m", "pre_commit", "run", "--all-files", "--color", "never", "--verbose"],
+        cwd=isms.path,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=900,
+        check=False,
+    )
     assert hook.returncode == 0, hook.stdout + hook.stderr
     assert re.search(r"^isms-check\.+Passed$", hook.stdout, re.M), hook.stdout
     assert re.search(r"^isms-check rule tests\.+Passed$", hook.stdout, re.M), hook.stdout
