@@ -4,14 +4,16 @@ entities (over the example ISMS)."""
 
 from __future__ import annotations
 
+import csv
 import datetime
+import io
 import shutil
 from pathlib import Path
 
 import openpyxl
 import pytest
 
-from checker.exporter import kind_named, read_records
+from checker.exporter import EXPORTABLE, kind_named, read_records
 from checker.loader import parse_yaml
 from tests.conftest import Cli
 
@@ -355,3 +357,12 @@ def test_controls_update_an_existing_soa_with_force(cli: Cli, tmp_path: Path) ->
     assert soa["A.7.4"]["applicable"] is False  # type: ignore[index]
     assert soa["A.5.2"]["justification"].startswith("TO COMPLETE")  # type: ignore[index]
     assert cli("check", str(isms), "--today", "2026-12-01").code == 0
+
+
+@pytest.mark.parametrize("kind", EXPORTABLE)
+def test_every_kind_exports(cli: Cli, kind: str) -> None:
+    """Every kind of kinds.py, the management-system records too once they are there."""
+    run = cli("export", kind, str(EXAMPLES))
+    assert run.code == 0, run.err
+    rows = list(csv.reader(io.StringIO(run.out)))
+    assert rows and all(len(r) == len(rows[0]) for r in rows)
