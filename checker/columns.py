@@ -232,7 +232,7 @@ def _label(owner: Kind, path: FieldPath, child: bool) -> str:
     if words == "id":
         words = "ID"
     if child or words == "ID":
-        return f"{owner.name.capitalize()} {words}"
+        return f"{owner.name.replace('_', ' ').capitalize()} {words}"
     return words[:1].upper() + words[1:]
 
 
