@@ -301,83 +301,106 @@ def convert(kind_name: str, table: Table, settings: Settings) -> Result:
             f"name the column with --map FIELD=HEADING"
         )
     problems: list[Problem] = []
-    groups: dict[str, tuple[dict[str, Any], list[int], list[dict[str, Any]], dict[int, int]]] = {}
-    order: list[str] = []
+    groups: dict[str, _Group] = {}
+    bad: set[str] = set()  # groups with a problem of their own rows: never written
     for number, cells in table.rows:
-        data: dict[str, Any] = {}
-        child: dict[str, Any] = {}
-        bad = False
-        for i, column in taken.items():
-            value = cells[i]
-            if _empty(value):
-                continue
-            try:
-                if column.multi and isinstance(value, str) and ";" in value:
-                    converted: Any = _text(value)
-                else:
-                    converted = convert_cell(kind, column, value, settings)
-            except CellError as e:
-                problems.append(Problem(number, table.headings[i], str(e)))
-                bad = True
-                continue
-            if column.child:
-                _put(child, column.path[1:], converted, False)
-            else:
-                _put(data, column.path, converted, column.multi)
-        _spread(data, list(own.values()))
-        _typed_multi(kind, [c for c in own.values() if c.multi], data, settings)
-        key = str(data.get("id", f"row {number}")) if id_index is not None else f"row {number}"
-        if key not in groups:
-            if kid and not child and not data:
-                continue
-            groups[key] = (data, [number], [], {})
-            order.append(key)
+        data, child, failed = _read_row(kind, taken, table.headings, number, cells, settings)
+        problems += failed
+        if kid and not data and child and groups:
+            key = next(reversed(groups))  # an action row under the plan above it
+        elif id_index is not None and "id" in data:
+            key = str(data["id"])
         else:
-            first, numbers, _, _ = groups[key]
-            if not kid:
-                problems.append(
-                    Problem(
-                        number,
-                        table.headings[id_index] if id_index is not None else None,
-                        f"{key} is also on row {numbers[0]}",
-                    )
-                )
+            key = f"row {number}"
+        if failed:
+            bad.add(key)
+        group = groups.get(key)
+        if group is None:
+            if data or child:
+                groups[key] = _Group(data, [number])
+                group = groups[key]
+            else:
                 continue
-            for i, column in own.items():
-                if _empty(cells[i]):
-                    continue
-                if _get_path(data, column.path) != _get_path(first, column.path):
-                    problems.append(
-                        Problem(
-                            number,
-                            table.headings[i],
-                            f"differs from row {numbers[0]} for {kind.name} {key}",
-                        )
-                    )
-            numbers.append(number)
-        if child:
-            _, numbers, kids, rows_of = groups[key]
-            rows_of[len(kids)] = number
-            kids.append(child)
-        if bad:
-            groups[key][1].append(-number)  # marks the group as already reported
-    records: list[Record] = []
-    for key in order:
-        data, numbers, kids, rows_of = groups[key]
-        if kid:
-            field_name = next(iter(kid.values())).path[0]
-            data[field_name] = kids
-        entity = _ordered(kind, data)
-        if any(n < 0 for n in numbers):
+        elif not kid:
+            heading = table.headings[id_index] if id_index is not None else None
+            problems.append(
+                Problem(
+                    number, heading, f"{key} is also on row {group.rows[0]}: neither is imported"
+                )
+            )
+            bad.add(key)
             continue
-        first_row = numbers[0]
-        found = _check(kind, entity, taken, table, first_row, rows_of, settings)
+        else:
+            for i, column in own.items():
+                if not _empty(cells[i]) and _get_path(data, column.path) != _get_path(
+                    group.data, column.path
+                ):
+                    message = f"differs from row {group.rows[0]} for {kind.name} {key}"
+                    problems.append(Problem(number, table.headings[i], message))
+                    bad.add(key)
+            group.rows.append(number)
+        if child:
+            group.rows_of[len(group.kids)] = number
+            group.kids.append(child)
+    records: list[Record] = []
+    for key, group in groups.items():
+        if kid:
+            group.data[next(iter(kid.values())).path[0]] = group.kids
+        if key in bad:
+            continue
+        entity = _ordered(kind, group.data)
+        found = _check(kind, entity, taken, table, group.rows[0], group.rows_of, settings)
         problems += found
         if not found:
-            records.append(Record(entity, tuple(n for n in numbers if n > 0)))
+            records.append(Record(entity, tuple(group.rows)))
     problems.sort(key=lambda p: (p.row, p.heading or ""))
     fields = tuple(dict.fromkeys(c.path[0] for c in taken.values()))
     return Result(tuple(records), tuple(problems), tuple(ignored), fields)
+
+
+@dataclass
+class _Group:
+    """The rows of one record: its own data (from its first row), its row numbers, its
+    child records (a plan's actions) and the row each child came from."""
+
+    data: dict[str, Any]
+    rows: list[int]
+    kids: list[dict[str, Any]] = field(default_factory=list)
+    rows_of: dict[int, int] = field(default_factory=dict)
+
+
+def _read_row(
+    kind: Kind,
+    taken: Mapping[int, Column],
+    headings: Sequence[str],
+    number: int,
+    cells: Sequence[Cell],
+    settings: Settings,
+) -> tuple[dict[str, Any], dict[str, Any], list[Problem]]:
+    """One row: the record's own fields, a child record's fields, the cells that failed."""
+    data: dict[str, Any] = {}
+    child: dict[str, Any] = {}
+    failed: list[Problem] = []
+    for i, column in taken.items():
+        value = cells[i]
+        if _empty(value):
+            continue
+        try:
+            if column.multi and isinstance(value, str) and ";" in value:
+                converted: Any = _text(value)  # items converted once spread (_typed_multi)
+            else:
+                converted = convert_cell(kind, column, value, settings)
+        except CellError as e:
+            failed.append(Problem(number, headings[i], str(e)))
+            continue
+        if column.child:
+            _put(child, column.path[1:], converted, False)
+        else:
+            _put(data, column.path, converted, column.multi)
+    multi = [c for c in taken.values() if c.multi and not c.child]
+    _spread(data, multi)
+    _typed_multi(kind, multi, data, settings)
+    return data, child, failed
 
 
 def _get_path(data: Mapping[str, Any], path: Sequence[str]) -> Any:

@@ -138,7 +138,8 @@ def execute(options: ImportOptions) -> int:
         sys.stdout.write(console(f"{verb} {f.rel} ({f.summary})") + "\n")
     count = len(result.records)
     noun = options.kind if count != 1 else options.kind.rstrip("s")
-    skipped = f", {bad_rows} invalid rows skipped" if result.problems else ""
+    rows = ", ".join(str(r) for r in sorted({p.row for p in result.problems}))
+    skipped = f"; skipped the records of rows {rows}" if result.problems else ""
     sys.stdout.write(f"{count} {noun} from {name}{skipped}\n")
     return 0
 

@@ -195,7 +195,8 @@ def test_invalid_rows_name_row_and_column_and_nothing_is_written(cli: Cli, tmp_p
         "R-2,Bad likelihood,CIO,very high,2,mitigate,2026-05-01\n"
         "R-3,No owner,,2,2,mitigate,2026-05-01\n"
         "R-4,Off the scale,CIO,7,2,maybe,soon\n"
-        "R-1,Twice,CIO,2,2,mitigate,2026-05-01\n",
+        "R-5,Fine too,CIO,2,2,mitigate,2026-05-01\n"
+        "R-5,Twice,CIO,2,2,mitigate,2026-05-01\n",
         encoding="utf-8",
     )
     target = new_isms(tmp_path / "isms")
@@ -208,7 +209,9 @@ def test_invalid_rows_name_row_and_column_and_nothing_is_written(cli: Cli, tmp_p
     )
     assert any('row 4, column "Owner"' in e for e in errors)
     assert any("row 5, column \"Assessed\": 'soon' is not a date" in e for e in errors)
-    assert any('row 6, column "Risk ID": R-1 is also on row 2' in e for e in errors)
+    assert any(
+        'row 7, column "Risk ID": R-5 is also on row 6: neither is imported' in e for e in errors
+    )
     assert "nothing written" in run.err
     assert not (target / "risks").exists()
 
@@ -217,7 +220,7 @@ def test_invalid_rows_name_row_and_column_and_nothing_is_written(cli: Cli, tmp_p
     )
     assert run.code == 0
     assert sorted(p.name for p in (target / "risks").iterdir()) == ["R-1.yaml"]
-    assert run.out.endswith("1 risk from risks.csv, 4 invalid rows skipped\n")
+    assert run.out.endswith("1 risk from risks.csv; skipped the records of rows 3, 4, 5, 7\n")
 
 
 def test_off_scale_and_enum_errors_come_from_the_checker(cli: Cli, tmp_path: Path) -> None:
@@ -367,3 +370,25 @@ def test_every_kind_exports(cli: Cli, kind: str) -> None:
     assert run.code == 0, run.err
     rows = list(csv.reader(io.StringIO(run.out)))
     assert rows and all(len(r) == len(rows[0]) for r in rows)
+
+
+def test_plan_rows_with_the_plan_cells_left_empty(cli: Cli, tmp_path: Path) -> None:
+    (tmp_path / "plans.csv").write_text(
+        "Plan ID,Title,Risks,Owner,Status,Created,Due,Action ID,Action,Action Owner,"
+        "Action Due,Action Status\n"
+        "RTP-1,Backups,R-1,CTO,draft,2026-05-01,2026-09-30,A1,Immutable backups,IT,2026-07-31,open\n"
+        ",,,,,,,A2,Restore tests,IT,2026-08-31,open\n"
+        "RTP-2,Other,R-2,CTO,draft,2026-05-01,2026-09-30,A1,Thing,IT,2026-07-31,open\n"
+        "RTP-2,Changed,,,,,,A2,Thing two,IT,2026-07-31,open\n",
+        encoding="utf-8",
+    )
+    target = new_isms(tmp_path / "isms")
+    run = cli("import", "plans", str(tmp_path / "plans.csv"), "--out", str(target))
+    assert run.code == 1
+    assert 'row 5, column "Title": differs from row 4 for plan RTP-2' in run.err
+    run = cli("import", "plans", str(tmp_path / "plans.csv"), "--out", str(target),
+              "--skip-invalid")  # fmt: skip
+    assert run.code == 0
+    plans = entities(target, "plans")
+    assert list(plans) == ["RTP-1"]
+    assert [a["id"] for a in plans["RTP-1"]["actions"]] == ["A1", "A2"]  # type: ignore[index]
