@@ -376,7 +376,7 @@ def test_plan_rows_with_the_plan_cells_left_empty(cli: Cli, tmp_path: Path) -> N
     (tmp_path / "plans.csv").write_text(
         "Plan ID,Title,Risks,Owner,Status,Created,Due,Action ID,Action,Action Owner,"
         "Action Due,Action Status\n"
-        "RTP-1,Backups,R-1,CTO,draft,2026-05-01,2026-09-30,A1,Immutable backups,IT,2026-07-31,open\n"
+        "RTP-1,Backups,R-1,CTO,draft,2026-05-01,2026-09-30,A1,Backups,IT,2026-07-31,open\n"
         ",,,,,,,A2,Restore tests,IT,2026-08-31,open\n"
         "RTP-2,Other,R-2,CTO,draft,2026-05-01,2026-09-30,A1,Thing,IT,2026-07-31,open\n"
         "RTP-2,Changed,,,,,,A2,Thing two,IT,2026-07-31,open\n",
@@ -386,8 +386,9 @@ def test_plan_rows_with_the_plan_cells_left_empty(cli: Cli, tmp_path: Path) -> N
     run = cli("import", "plans", str(tmp_path / "plans.csv"), "--out", str(target))
     assert run.code == 1
     assert 'row 5, column "Title": differs from row 4 for plan RTP-2' in run.err
-    run = cli("import", "plans", str(tmp_path / "plans.csv"), "--out", str(target),
-              "--skip-invalid")  # fmt: skip
+    run = cli(
+        "import", "plans", str(tmp_path / "plans.csv"), "--out", str(target), "--skip-invalid"
+    )
     assert run.code == 0
     plans = entities(target, "plans")
     assert list(plans) == ["RTP-1"]
