@@ -177,6 +177,15 @@ def csv_text(headings: Sequence[str], rows: Sequence[Sequence[Cell]]) -> str:
     return out.getvalue()
 
 
+def for_terminal(text: str) -> str:
+    """CSV text as shown on a terminal: control characters made visible (a cell is
+    hostile text), line ends as the terminal's. Only for a terminal: a file or a pipe
+    gets the CSV as it is."""
+    from checker.reporters.safe import console
+
+    return console(text.replace("\r\n", "\n"))
+
+
 def xlsx_bytes(headings: Sequence[str], rows: Sequence[Sequence[Cell]]) -> bytes:
     """A workbook of one sheet: bold headings, the heading row frozen, an autofilter,
     column widths from the content; dates as date cells, numbers as numbers."""

@@ -92,3 +92,11 @@ def test_xlsx_bytes_are_deterministic() -> None:
     first = tabular.xlsx_bytes(["Risk ID", "Likelihood", "Assessed"], rows)
     time.sleep(2.1)  # zip timestamps have a resolution of two seconds: cross a boundary
     assert tabular.xlsx_bytes(["Risk ID", "Likelihood", "Assessed"], rows) == first
+
+
+def test_csv_for_a_terminal_shows_control_characters() -> None:
+    text = tabular.csv_text(["Title"], [["evil\x1b[2Jtitle"], ["::error::x"]])
+    assert "\x1b" in text  # a file gets the data as it is
+    shown = tabular.for_terminal(text)
+    assert "\x1b" not in shown and "\r" not in shown
+    assert "\n::" not in shown

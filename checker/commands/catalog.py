@@ -48,14 +48,13 @@ def execute(options: CatalogOptions) -> int:
         root = find_root(options.path)
         controls = load_methodology(DiskTree(root), DisplayPaths.for_root(root)).catalog
     if options.format == "json":
-        rows = [{"id": c.id, "theme": c.theme, "title": c.title} for c in controls]
-        sys.stdout.write(json_text(rows))
+        entries = [{"id": c.id, "theme": c.theme, "title": c.title} for c in controls]
+        sys.stdout.write(json_text(entries))
     elif options.format == "csv":
-        from checker.tabular import csv_text
+        from checker.tabular import csv_text, for_terminal
 
-        sys.stdout.write(
-            csv_text(["id", "theme", "title"], [[c.id, c.theme, c.title] for c in controls])
-        )
+        text = csv_text(["id", "theme", "title"], [[c.id, c.theme, c.title] for c in controls])
+        sys.stdout.write(for_terminal(text) if sys.stdout.isatty() else text)
     else:
         width = max((len(c.id) for c in controls), default=0)
         theme = max((len(c.theme) for c in controls), default=0)

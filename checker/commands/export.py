@@ -67,7 +67,8 @@ def execute(options: ExportOptions) -> int:
 
     table = sheet(options.path, options.kind, dates=options.format == "xlsx")
     if options.output is None:
-        sys.stdout.write(tabular.csv_text(table.headings, table.rows))
+        text = tabular.csv_text(table.headings, table.rows)
+        sys.stdout.write(tabular.for_terminal(text) if sys.stdout.isatty() else text)
         return 0
     tabular.write(options.output, table.headings, table.rows)
     kind = kind_named(options.kind)
