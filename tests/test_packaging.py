@@ -53,3 +53,9 @@ def test_wheel_installs_and_runs_outside_the_source_tree(tmp_path: Path) -> None
         [str(exe), "rules"], cwd=work, capture_output=True, text=True, check=True
     )
     assert len(rules.stdout.splitlines()) == 34
+    # init works from the installed package: the catalog, the schemas for editors
+    done = subprocess.run([str(exe), "init", "new"], cwd=work, capture_output=True, text=True)
+    assert done.returncode == 0, done.stderr
+    assert (work / "new" / ".schemas" / "risk.schema.json").is_file()
+    done = subprocess.run([str(exe), "new"], cwd=work, capture_output=True, text=True)
+    assert done.returncode == 0, done.stdout + done.stderr
