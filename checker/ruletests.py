@@ -101,6 +101,7 @@ class RuleTest:
     data: Mapping[str, Any]
     parsed: Parsed  # the whole test file, for the lines of its fixtures
     path: JsonPath  # the test's place in it: ("tests", i)
+    text: str = ""  # the test as written (explain shows it as an example)
 
     def position(self, *field: str | int) -> tuple[int, int]:
         return self.parsed.position((*self.path, *field))
@@ -135,6 +136,8 @@ def _load_file(tree: FileTree, rel: str, shown: str) -> list[RuleTest]:
         raise TestFileError("rule test file is invalid:\n  " + "\n  ".join(problems))
     out: list[RuleTest] = []
     seen: dict[str, int] = {}
+    lines = text.splitlines()
+    starts = [parsed.position(("tests", i))[0] for i in range(len(parsed.data["tests"]))]
     for i, raw in enumerate(parsed.data["tests"]):
         path: JsonPath = ("tests", i)
         line = parsed.position(path)[0]
@@ -152,7 +155,9 @@ def _load_file(tree: FileTree, rel: str, shown: str) -> list[RuleTest]:
                         f"{shown}:{parsed.position((*path, group, key))[0]}: {group}.{key} is "
                         f"not a kind of record: use {', '.join(_plurals())}"
                     )
-        out.append(RuleTest(name, raw["rule"], shown, line, raw, parsed, path))
+        end = starts[i + 1] - 1 if i + 1 < len(starts) else len(lines)
+        written = "\n".join(lines[line - 1 : end]).rstrip()
+        out.append(RuleTest(name, raw["rule"], shown, line, raw, parsed, path, written))
     return out
 
 
@@ -349,23 +354,39 @@ def default_policy() -> Policy:
     return builtin_policy(tree, DisplayPaths(), origin="the default methodology")
 
 
-def builtin_suite() -> Suite:
-    """The built-in pack's own tests (policies/tests), judged by the built-in rules."""
+def builtin_tests() -> list[RuleTest]:
+    """The built-in pack's own tests (policies/tests)."""
     folder = data_dir("policies") / "tests"
+    return _tests(
+        [
+            (p, f"(built-in) policies/tests/{p.relative_to(folder).as_posix()}")
+            for p in _walk(folder)
+        ]
+    )
+
+
+def isms_tests(root: Path, policy: Policy) -> list[RuleTest]:
+    """The tests in the policies folder of the ISMS at `root` (`policy` is its own)."""
+    display = DisplayPaths.for_root(root)
+    folder = root / policy.methodology.paths["policies"]
+    return _tests([(p, _shown(p, root, display.prefix)) for p in _walk(folder)])
+
+
+def builtin_suite() -> Suite:
+    """The built-in pack's own tests, judged by the built-in rules."""
     policy = default_policy()
-    files = [
-        (p, f"(built-in) policies/tests/{p.relative_to(folder).as_posix()}") for p in _walk(folder)
-    ]
-    return _suite(files, Bench(policy, DEFAULT_METHODOLOGY, policy.tree, DisplayPaths()))
+    bench = Bench(policy, DEFAULT_METHODOLOGY, policy.tree, DisplayPaths())
+    tests = builtin_tests()
+    return Suite(tuple(tests), bench, tuple(dict.fromkeys(t.file for t in tests)))
 
 
-def suite_at(path: Path | None) -> Suite:
-    """The tests under `path` (default: the ISMS's policies folder), judged by the ISMS
-    above it (its methodology, the built-in rules and its own), or, with no ISMS above,
-    by the built-in rules and the default methodology."""
+def suite_at(path: Path | None, isms: Path = Path(".")) -> Suite:
+    """The tests under `path`, judged by the ISMS in or above it (its methodology, the
+    built-in rules and its own), or, with no ISMS there, by the built-in rules and the
+    default methodology. `path` None: the policies folder of the ISMS at `isms`."""
     from checker.policy import prepare
 
-    start = path if path is not None else Path(".")
+    start = path if path is not None else isms
     if not start.exists():
         raise UsageError(f"{start}: no such file or folder")
     try:
@@ -390,8 +411,12 @@ def suite_at(path: Path | None) -> Suite:
     return _suite([(p, _shown(p, base, prefix)) for p in found], bench)
 
 
-def _suite(files: Sequence[tuple[Path, str]], bench: Bench) -> Suite:
+def _tests(files: Sequence[tuple[Path, str]]) -> list[RuleTest]:
     tests: list[RuleTest] = []
     for path, shown in files:
         tests += _load_file(DiskTree(path.parent), path.name, shown)
-    return Suite(tuple(tests), bench, tuple(shown for _, shown in files))
+    return tests
+
+
+def _suite(files: Sequence[tuple[Path, str]], bench: Bench) -> Suite:
+    return Suite(tuple(_tests(files)), bench, tuple(shown for _, shown in files))
