@@ -93,10 +93,11 @@ def test_the_builtin_tests_can_fail(cli: Cli, tmp_path: Path) -> None:
     """Every built-in test with its fail and pass lists swapped fails (not errors), and
     names each id: the tests pin the rules' verdicts, they are not passing by default."""
     flipped = []
-    for test in _tests():
-        test = dict(test)
-        test["fail"], test["pass"] = test.get("pass") or [], test.get("fail") or []
-        flipped.append(test)
+    for file in _test_files():  # one file for all: each name prefixed by its file's
+        for test in parse_yaml(file.read_text(encoding="utf-8")).data["tests"]:
+            test = dict(test, name=f"{file.name}: {test['name']}")
+            test["fail"], test["pass"] = test.get("pass") or [], test.get("fail") or []
+            flipped.append(test)
     path = tmp_path / "flipped.test.yaml"
     path.write_text(yaml.safe_dump({"tests": flipped}, sort_keys=False), encoding="utf-8")
     run = cli("test", str(path))

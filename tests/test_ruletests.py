@@ -404,15 +404,19 @@ def test_tests_in_an_isms_use_its_methodology_and_rules(
 ) -> None:
     root = tmp_path / "isms"
     shutil.copytree(EXAMPLES, root)
-    write(root / "policies" / "tests" / "org.test.yaml", ISMS_TESTS)
+    write(root / "policies" / "tests" / "more" / "mine.test.yaml", ISMS_TESTS)
     monkeypatch.chdir(root)
-    run = cli("test")  # default: the ISMS's policies folder
+    run = cli("test")  # default: the ISMS's policies folder, the example's own tests too
     assert run.code == 0, run.out
-    assert run.out.splitlines() == [
-        "PASS   policies/tests/org.test.yaml:2  ST-001  by band",
-        "PASS   policies/tests/org.test.yaml:9  ORG-001  own rule",
-        "2 tests in 1 file: 2 passed, 0 failed, 0 errors",
-    ]
+    lines = run.out.splitlines()
+    assert "PASS   policies/tests/more/mine.test.yaml:2  ST-001  by band" in lines
+    assert "PASS   policies/tests/more/mine.test.yaml:9  ORG-001  own rule" in lines
+    assert any(line.startswith("PASS   policies/tests/org.test.yaml:") for line in lines)
+    assert lines[-1].endswith(
+        " in 2 files: " + lines[-1].split()[0] + " passed, 0 failed, 0 errors"
+    )
+    run = cli("test", "policies/tests/more")
+    assert run.out.splitlines()[-1] == "2 tests in 1 file: 2 passed, 0 failed, 0 errors"
     # the same tests outside any ISMS: the default methodology and the built-in rules
     outside = write(tmp_path / "alone" / "org.test.yaml", ISMS_TESTS)
     run = cli("test", str(outside))
@@ -437,7 +441,7 @@ def test_builtin_ignores_the_isms_it_runs_in(
 def test_rule_files_under_policies_leave_test_files_alone(cli: Cli, tmp_path: Path) -> None:
     root = tmp_path / "isms"
     shutil.copytree(EXAMPLES, root)
-    write(root / "policies" / "tests" / "org.test.yaml", ISMS_TESTS)
+    write(root / "policies" / "tests" / "mine.test.yaml", ISMS_TESTS)
     write(root / "policies" / "more_test.yaml", ISMS_TESTS)
     run = cli("check", str(root), "--today", EXAMPLE_TODAY)
     assert run.code == 0, run.out + run.err
