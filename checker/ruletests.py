@@ -14,6 +14,7 @@ import datetime
 import enum
 import os
 import posixpath
+import re
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -227,7 +228,12 @@ def _run(test: RuleTest, bench: Bench, default_today: datetime.date) -> TestResu
     try:
         policy = _policy(test, bench)
     except ConfigError as e:
-        return TestResult(test, Status.ERROR, (f"the methodology with `isms:` merged: {e}",))
+        line = test.position("isms")[0]
+        # the messages name lines of the merged isms.yaml, which the test does not show
+        what = re.sub(r"isms\.yaml(?: \(at [^)]*\))?:\d+: |isms\.yaml is invalid:", "", str(e))
+        what = "; ".join(part.strip() for part in what.splitlines() if part.strip())
+        reason = f"{test.file}:{line}: the methodology, with `isms:` merged, is invalid: {what}"
+        return TestResult(test, Status.ERROR, (reason,))
     today = _date(test.data.get("today")) or default_today
     committed = _date(test.data.get("committed"))
     snap = Snapshot(policy.tree, bench.display, {test.file: committed} if committed else None)
@@ -301,6 +307,10 @@ def _documents(test: RuleTest, group: str) -> dict[str, list[Document]]:
 
 
 def _verdict(test: RuleTest, results: Sequence[Result]) -> TestResult:
+    if not test.fail and not test.passing:
+        return TestResult(
+            test, Status.ERROR, ("lists no ids in `fail` or `pass`: it could never fail",)
+        )
     fixture = [
         f"the fixture is not valid: {r.location.file}:{r.location.line}: {r.rule} {r.message}"
         for r in results
