@@ -491,3 +491,14 @@ def test_hostile_test_names_are_well_formed_in_junit(cli: Cli, tmp_path: Path) -
     assert "\\x7f\\x85 \\x00" in case.name
     assert (case.classname, case.line) == ("RT-001", 2)
     assert isinstance(case.result[0], Failure)
+
+
+def test_a_test_without_ids_is_an_error(cli: Cli, tmp_path: Path) -> None:
+    """Nothing listed in fail or pass: the test could never fail, so it does not pass."""
+    path = write(
+        tmp_path / "n.test.yaml",
+        "tests:\n  - {name: says nothing, rule: RT-001, today: 2026-06-01, fail: [], pass: []}\n",
+    )
+    run = cli("test", str(path))
+    assert run.code == 1
+    assert "       lists no ids in `fail` or `pass`: it could never fail\n" in run.out
