@@ -75,7 +75,12 @@ def configure(parser: argparse.ArgumentParser) -> None:
         action="store_true",
         help="write the valid rows even when others are invalid",
     )
-    parser.add_argument("--force", action="store_true", help="replace existing files")
+    parser.add_argument(
+        "--force",
+        action="store_true",
+        help="replace risk and plan files that exist; update the SoA entries with the "
+        "imported ids in control files that exist",
+    )
 
 
 def parse(args: argparse.Namespace) -> ImportOptions:
@@ -131,11 +136,15 @@ def execute(options: ImportOptions) -> int:
         raise UsageError(f"these files exist already: {', '.join(existing)} (--force {how})")
     files = writing.layout(target, options.kind, result.records, name, merge=result.fields)
     writing.check_duplicates(target, options.kind, files)
-    verb = "would write" if options.dry_run else "wrote"
     for f in files:
-        if not options.dry_run:
+        if options.dry_run:
+            exists = f.rel in existing
+            verb = "would replace" if exists else "would write"
+            note = "; it exists: needs --force" if exists and not options.force else ""
+            sys.stdout.write(console(f"{verb} {f.rel} ({f.summary}{note})") + "\n")
+        else:
             writing.write(target.root / f.rel, f.text)
-        sys.stdout.write(console(f"{verb} {f.rel} ({f.summary})") + "\n")
+            sys.stdout.write(console(f"wrote {f.rel} ({f.summary})") + "\n")
     count = len(result.records)
     noun = options.kind if count != 1 else options.kind.rstrip("s")
     rows = ", ".join(str(r) for r in sorted({p.row for p in result.problems}))
@@ -151,6 +160,9 @@ COMMAND = Command(
 Read risks, controls or plans from a spreadsheet and write them as ISMS files: risks
 and plans one per file, controls one file per catalog theme. Every row is validated as
 `isms-check check` would; nothing is written unless every row converts.""",
+    epilog="""\
+The headings and values each field takes besides its own name are listed in
+docs/format.md, "Spreadsheets: import and export".""",
     configure=configure,
     parse=parse,
     execute=execute,

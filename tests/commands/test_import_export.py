@@ -393,3 +393,15 @@ def test_plan_rows_with_the_plan_cells_left_empty(cli: Cli, tmp_path: Path) -> N
     plans = entities(target, "plans")
     assert list(plans) == ["RTP-1"]
     assert [a["id"] for a in plans["RTP-1"]["actions"]] == ["A1", "A2"]  # type: ignore[index]
+
+
+def test_dry_run_says_which_files_exist(cli: Cli, tmp_path: Path) -> None:
+    isms = tmp_path / "isms"
+    assert cli("init", str(isms), "--today", "2026-12-01").code == 0
+    (tmp_path / "soa.csv").write_text("Control,Applicable?,Justification\nA.5.1,yes,R-1\n", "utf-8")
+    run = cli("import", "controls", str(tmp_path / "soa.csv"), "--out", str(isms), "--dry-run")
+    assert run.code == 0
+    assert run.out.splitlines() == [
+        "would replace controls/organizational.yaml (37 entries; it exists: needs --force)",
+        "1 control from soa.csv",
+    ]
