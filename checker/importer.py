@@ -12,7 +12,6 @@ from __future__ import annotations
 
 import contextlib
 import datetime
-import json
 import re
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
@@ -29,7 +28,7 @@ from checker.columns import (
 )
 from checker.errors import UsageError
 from checker.kinds import BY_NAME, Kind, children
-from checker.loader import YamlProblem, parse_yaml
+from checker.loader import INT_MAX, INT_MIN, YamlProblem, parse_yaml
 from checker.schema import validate
 from checker.tabular import Cell, Table, restore
 from checker.yamlwrite import plain_data
@@ -199,10 +198,8 @@ def _list(value: Cell) -> list[Any]:
 
 
 def _json(text: str) -> Any:
-    try:
-        return json.loads(text)
-    except ValueError:
-        pass
+    """JSON (as export writes it) or YAML flow text, read with the checker's own limits
+    (depth, size, 64-bit integers), as the written file will be."""
     try:
         return parse_yaml(text).data
     except YamlProblem as p:
@@ -440,6 +437,11 @@ def _check(
 ) -> list[Problem]:
     """The schema's violations and off-scale ratings, each at its row and column."""
     out: list[Problem] = []
+    for path in _huge_numbers(entity, ()):
+        message = "a number beyond 64 bits: YAML readers cannot hold it"
+        out.append(_at(path, message, taken, table, row, rows_of))
+    if out:
+        return out
     for v in validate(kind.name, plain_data(entity)):
         out.append(_at(v.path, v.message, taken, table, row, rows_of))
     for path, value in _ratings(entity):
@@ -448,6 +450,17 @@ def _check(
             message = f"{value} is not on the {path[-1]} scale ({allowed[0]}-{allowed[-1]})"
             out.append(_at(path, message, taken, table, row, rows_of))
     return out
+
+
+def _huge_numbers(value: Any, path: tuple[str | int, ...]) -> list[tuple[str | int, ...]]:
+    """Where `value` holds an integer the checker's YAML reading refuses (loader.py)."""
+    if isinstance(value, int) and not isinstance(value, bool):
+        return [] if INT_MIN <= value <= INT_MAX else [path]
+    if isinstance(value, Mapping):
+        return [p for k, v in value.items() for p in _huge_numbers(v, (*path, k))]
+    if isinstance(value, list):
+        return [p for i, v in enumerate(value) for p in _huge_numbers(v, (*path, i))]
+    return []
 
 
 def _ratings(entity: Mapping[str, Any]) -> list[tuple[tuple[str, ...], Any]]:

@@ -405,3 +405,17 @@ def test_dry_run_says_which_files_exist(cli: Cli, tmp_path: Path) -> None:
         "would replace controls/organizational.yaml (37 entries; it exists: needs --force)",
         "1 control from soa.csv",
     ]
+
+
+def test_numbers_beyond_64_bits_are_row_errors(cli: Cli, tmp_path: Path) -> None:
+    (tmp_path / "r.csv").write_text(
+        "Risk ID,Title,Owner,Likelihood,Impact,Treatment,Assessed,Review days,x-extra\n"
+        "R-1,T,CIO,1,1,accept,2026-01-01,99999999999999999999999,\n"
+        'R-2,T,CIO,1,1,accept,2026-01-01,,"{""n"": 99999999999999999999999}"\n',
+        encoding="utf-8",
+    )
+    target = tmp_path / "elsewhere"
+    run = cli("import", "risks", str(tmp_path / "r.csv"), "--out", str(target))
+    assert run.code == 1, run.err
+    assert 'row 2, column "Review days": a number beyond 64 bits' in run.err
+    assert 'row 3, column "x-extra":' in run.err and "beyond 64 bits" in run.err.split("row 3")[1]
