@@ -30,6 +30,7 @@ class Sheet:
     headings: list[str]
     rows: list[list[Any]]
     count: int  # records exported
+    invalid: tuple[str, ...] = ()  # records that break their schema: values may be missing
 
 
 def kind_named(plural: str) -> Kind:
@@ -69,7 +70,16 @@ def sheet(path: Path, plural: str, dates: bool) -> Sheet:
         return _child_sheet(path, kind, dates)
     _, records = read_records(path, kind)
     cols = columns(kind, extra_keys(kind, records))
-    return Sheet([c.heading for c in cols], rows(kind, cols, records, dates), len(records))
+    table = rows(kind, cols, records, dates)
+    return Sheet([c.heading for c in cols], table, len(records), _invalid(kind, records))
+
+
+def _invalid(kind: Kind, records: Sequence[Mapping[str, Any]]) -> tuple[str, ...]:
+    from checker.schema import validate
+
+    return tuple(
+        str(kind.entity_id(r, None) or "(no id)") for r in records if validate(kind.name, r)
+    )
 
 
 def _child_sheet(path: Path, kind: Kind, dates: bool) -> Sheet:

@@ -66,6 +66,14 @@ def execute(options: ExportOptions) -> int:
     from checker.exporter import kind_named, sheet
 
     table = sheet(options.path, options.kind, dates=options.format == "xlsx")
+    if table.invalid:
+        sys.stderr.write(
+            console(
+                "isms-check: notice: records that break their schema (isms-check check "
+                f"says how); values of the wrong shape may be missing: {', '.join(table.invalid)}"
+            )
+            + "\n"
+        )
     if options.output is None:
         text = tabular.csv_text(table.headings, table.rows)
         sys.stdout.write(tabular.for_terminal(text) if sys.stdout.isatty() else text)

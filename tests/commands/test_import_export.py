@@ -419,3 +419,22 @@ def test_numbers_beyond_64_bits_are_row_errors(cli: Cli, tmp_path: Path) -> None
     assert run.code == 1, run.err
     assert 'row 2, column "Review days": a number beyond 64 bits' in run.err
     assert 'row 3, column "x-extra":' in run.err and "beyond 64 bits" in run.err.split("row 3")[1]
+
+
+def test_export_says_which_records_break_their_schema(cli: Cli, tmp_path: Path) -> None:
+    isms = new_isms(tmp_path / "isms")
+    (isms / "controls").mkdir()
+    (isms / "risks").mkdir()
+    (isms / "risks" / "r.yaml").write_text(
+        "- {id: R-1, title: T, owner: CIO, inherent: high, treatment: none, assessed: 2026-01-01}\n"
+        "- {id: R-2, title: T, owner: CIO, inherent: {likelihood: 1, impact: 1}, treatment: none,"
+        " assessed: 2026-01-01}\n",
+        encoding="utf-8",
+    )
+    run = cli("export", "risks", str(isms))
+    assert run.code == 0
+    assert "notice: records that break their schema" in run.err and run.err.endswith(": R-1\n")
+    assert "R-2" not in run.err
+    (isms / "risks" / "broken.yaml").write_text("id: [\n", encoding="utf-8")
+    broken = cli("export", "risks", str(isms))
+    assert broken.code == 2 and "risks/broken.yaml:" in broken.err and "fix it first" in broken.err
