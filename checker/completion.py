@@ -95,14 +95,27 @@ def _words(values: Iterable[str]) -> str:
 def bash(all_specs: Sequence[Spec]) -> str:
     commands = all_specs[1:]
     file_commands = "|".join(c.name for c in all_specs if c.files and c.name) or "_"
+    value_flags = "|".join(
+        sorted({f for s in all_specs for o in s.options if o.takes_value for f in o.flags})
+    )
     lines = [
         f"# bash completion for {PROG}: source <({PROG} completion bash)",
         f"{_FUNCTION}() {{",
         '    local cur="${COMP_WORDS[COMP_CWORD]}" prev="${COMP_WORDS[COMP_CWORD-1]}"',
-        '    local cmd="" i',
+        '    local cmd="" at=0 i',
         "    for ((i = 1; i < COMP_CWORD; i++)); do",
         '        case "${COMP_WORDS[i]}" in',
-        f'            {"|".join(c.name for c in commands)}) cmd="${{COMP_WORDS[i]}}"; break ;;',
+        f'            {"|".join(c.name for c in commands)}) cmd="${{COMP_WORDS[i]}}"; at=$i; break ;;',
+        "        esac",
+        "    done",
+        "    # the positional words before the cursor (an option's value is not one)",
+        "    local npos=0 skip=0",
+        "    for ((i = at + 1; i < COMP_CWORD; i++)); do",
+        "        if ((skip)); then skip=0; continue; fi",
+        '        case "${COMP_WORDS[i]}" in',
+        f"            {value_flags}) skip=1 ;;",
+        "            -*) ;;",
+        "            *) ((npos++)) ;;",
         "        esac",
         "    done",
         '    case "$cmd:$prev" in',
@@ -128,8 +141,12 @@ def bash(all_specs: Sequence[Spec]) -> str:
         "    esac",
         '    if [[ "$cur" == -* ]]; then',
         '        COMPREPLY=($(compgen -W "$opts" -- "$cur"))',
-        "    else",
-        '        COMPREPLY=($(compgen -W "$words" -- "$cur"))',
+        "        return",
+        "    fi",
+        "    # the first positional: its choices (the commands at the top level, where a",
+        "    # folder is also a first word); after it, file names where the command takes them",
+        '    if ((npos == 0)); then COMPREPLY=($(compgen -W "$words" -- "$cur")); fi',
+        '    if ((npos > 0)) || [[ -z "$words" || -z "$cmd" ]]; then',
         f'        case "$cmd" in {file_commands}|"")',
         '            COMPREPLY+=($(compgen -f -- "$cur")) ;;',
         "        esac",

@@ -10,6 +10,7 @@ from pathlib import Path
 
 import pytest
 
+from checker.exporter import EXPORTABLE
 from checker.main import COMMANDS
 from tests.conftest import Cli
 
@@ -61,6 +62,10 @@ def test_bash_registers_and_completes(bash_script: Path, tmp_path: Path) -> None
     assert "examples" in _bash(*here, "isms-check", "")  # `isms-check PATH` checks PATH
     assert _bash(*here, "isms-check", "ex") == ["explain", "export", "examples"]
     assert _bash(*here, "isms-check", "export", "r") == ["risks"]
+    assert _bash(*here, "isms-check", "export", "") == list(EXPORTABLE)  # no file names yet
+    assert _bash(*here, "isms-check", "export", "risks", "e") == ["examples"]  # then PATH
+    assert _bash(*here, "isms-check", "export", "--format", "csv", "ri") == ["risks"]
+    assert _bash(*here, "isms-check", "examples", "e") == ["examples"]  # `check PATH` style
     assert _bash(*here, "isms-check", "export", "risks", "--format", "") == ["csv", "xlsx"]
     assert _bash(*here, "isms-check", "--fail-on", "w") == ["warning"]
     assert _bash(*here, "isms-check", "check", "--po") == ["--policy-from"]
