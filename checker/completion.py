@@ -93,7 +93,7 @@ def _words(values: Iterable[str]) -> str:
 
 
 def bash(all_specs: Sequence[Spec]) -> str:
-    commands = all_specs[1:]
+    names = "|".join(c.name for c in all_specs[1:])
     file_commands = "|".join(c.name for c in all_specs if c.files and c.name) or "_"
     value_flags = "|".join(
         sorted({f for s in all_specs for o in s.options if o.takes_value for f in o.flags})
@@ -105,7 +105,7 @@ def bash(all_specs: Sequence[Spec]) -> str:
         '    local cmd="" at=0 i',
         "    for ((i = 1; i < COMP_CWORD; i++)); do",
         '        case "${COMP_WORDS[i]}" in',
-        f'            {"|".join(c.name for c in commands)}) cmd="${{COMP_WORDS[i]}}"; at=$i; break ;;',
+        f'            {names}) cmd="${{COMP_WORDS[i]}}"; at=$i; break ;;',
         "        esac",
         "    done",
         "    # the positional words before the cursor (an option's value is not one)",
