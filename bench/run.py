@@ -458,9 +458,9 @@ def build_jobs(plan: Plan, checker: Checker, cache: bool) -> list[Job]:
                 )
             )
     for size in plan.sizes:
-        wanted = [
-            (s, x) for s, x in (("check", []), ("pr", ["--base", PR_BASE])) if s in plan.scenarios
-        ]
+        # the pr scenario as measured before policy_from base became the default
+        pr = ["--base", PR_BASE, "--policy-from", "head"]
+        wanted = [(s, x) for s, x in (("check", []), ("pr", pr)) if s in plan.scenarios]
         if wanted:
             repo = ensure_repo(Params(risks=size, seed=plan.seed), plan.workdir)
             jobs += repo_jobs(checker, repo, size, str(size), wanted, cache)

@@ -80,7 +80,10 @@ def test_single_files(tmp_path: Path) -> None:
     assert code in (0, 1)
 
 
-@pytest.mark.parametrize("extra", [(), ("--base", run.PR_BASE)], ids=["check", "pr"])
+# PR mode with the head's own waivers: the last commits planted waiver findings (WV-001)
+@pytest.mark.parametrize(
+    "extra", [(), ("--base", run.PR_BASE, "--policy-from", "head")], ids=["check", "pr"]
+)
 def test_generated_repo_loads_with_a_realistic_mix(
     repos: dict[int, Path], extra: tuple[str, ...]
 ) -> None:
