@@ -13,7 +13,7 @@ from __future__ import annotations
 import contextlib
 import datetime
 import re
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -75,6 +75,13 @@ class Result:
 
 class CellError(Exception):
     pass
+
+
+def heading_score(kind_name: str) -> Callable[[tuple[str, ...]], int]:
+    """How many of a row's cells name a field of the kind: picks the heading row below
+    a title (tabular.read)."""
+    keys = {key for column in columns(BY_NAME[kind_name]) for key in column.keys}
+    return lambda headings: sum(1 for h in headings if norm(h) in keys or h.startswith("x-"))
 
 
 def match(kind: Kind, table: Table, settings: Settings) -> tuple[dict[int, Column], list[str]]:

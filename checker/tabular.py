@@ -17,7 +17,7 @@ import csv
 import datetime
 import io
 import re
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -25,7 +25,9 @@ from typing import Any
 from checker.errors import UsageError
 
 FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+HEADING_ROWS = 10  # a title and notes above the headings: at most this many rows
 Cell = str | int | float | bool | datetime.date | None
+Pick = Callable[[tuple[str, ...]], int]  # a candidate heading row -> how many fields it names
 MAX_CELL_CHARS = 32_767  # Excel's limit for one cell
 # the workbook's created/modified properties: fixed, so that output is deterministic
 FIXED_STAMP = datetime.datetime(2000, 1, 1)
@@ -63,24 +65,34 @@ def kind_of(path: Path) -> str:
     raise UsageError(f"{path}: a .csv or .xlsx file is needed (got '{path.suffix or path.name}')")
 
 
-def read(path: Path, sheet: str | None = None) -> Table:
-    """The table in a .csv or .xlsx file; UsageError (exit 2) if it cannot be read."""
+def read(path: Path, sheet: str | None = None, pick: Pick | None = None) -> Table:
+    """The table in a .csv or .xlsx file; UsageError (exit 2) if it cannot be read.
+    The heading row is the first non-empty row, or with `pick` (how many fields a row
+    of headings names) the best of the first HEADING_ROWS non-empty rows."""
     fmt = kind_of(path)
     if not path.is_file():
         raise UsageError(f"{path}: no such file")
     if fmt == "csv":
         if sheet is not None:
             raise UsageError("--sheet applies to .xlsx files only")
-        return _read_csv(path)
-    return _read_xlsx(path, sheet)
+        return _table(path, _read_csv(path), pick)
+    return _table(path, _read_xlsx(path, sheet), pick)
 
 
-def _table(path: Path, rows: list[tuple[int, list[Cell]]]) -> Table:
+def _headings(row: Sequence[Cell]) -> tuple[str, ...]:
+    return tuple("" if h is None else str(h).strip() for h in row)
+
+
+def _table(path: Path, rows: list[tuple[int, list[Cell]]], pick: Pick | None) -> Table:
     rows = [(n, r) for n, r in rows if any(c not in (None, "") for c in r)]
     if not rows:
         raise UsageError(f"{path}: the sheet is empty: it needs a heading row and data rows")
-    (_, head), data = rows[0], rows[1:]
-    headings = tuple("" if h is None else str(h).strip() for h in head)
+    start = 0
+    if pick is not None:  # a title or notes above the headings: the row naming most fields
+        scores = [pick(_headings(r)) for _, r in rows[:HEADING_ROWS]]
+        start = scores.index(max(scores))
+    (_, head), data = rows[start], rows[start + 1 :]
+    headings = _headings(head)
     while headings and headings[-1] == "":
         headings = headings[:-1]
     width = len(headings)
@@ -93,7 +105,7 @@ def _table(path: Path, rows: list[tuple[int, list[Cell]]]) -> Table:
     return Table(headings, tuple(out))
 
 
-def _read_csv(path: Path) -> Table:
+def _read_csv(path: Path) -> list[tuple[int, list[Cell]]]:
     raw = path.read_bytes()
     try:
         text = raw.decode("utf-8-sig")
@@ -105,13 +117,12 @@ def _read_csv(path: Path) -> Table:
         dialect = csv.excel
     reader = csv.reader(io.StringIO(text, newline=""), dialect)
     try:
-        rows = [(i + 1, list[Cell](row)) for i, row in enumerate(reader)]
+        return [(i + 1, list[Cell](row)) for i, row in enumerate(reader)]
     except csv.Error as e:
         raise UsageError(f"{path}: not a readable CSV file: {e}") from e
-    return _table(path, rows)
 
 
-def _read_xlsx(path: Path, sheet: str | None) -> Table:
+def _read_xlsx(path: Path, sheet: str | None) -> list[tuple[int, list[Cell]]]:
     import zipfile
 
     try:
@@ -134,7 +145,7 @@ def _read_xlsx(path: Path, sheet: str | None) -> Table:
             rows.append((i + 1, [_xlsx_value(v) for v in values]))
     finally:
         book.close()
-    return _table(path, rows)
+    return rows
 
 
 def _xlsx_value(value: Any) -> Cell:

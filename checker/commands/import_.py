@@ -101,14 +101,15 @@ def execute(options: ImportOptions) -> int:
     from checker import importer, tabular, writing
 
     target = writing.target(options.out)
-    table = tabular.read(options.file, options.sheet)
+    kind = options.kind.rstrip("s")
+    table = tabular.read(options.file, options.sheet, importer.heading_score(kind))
     settings = importer.Settings(
         maps=dict(options.maps),
         date_format=options.date_format,
         scales=target.scale_labels,
         scale_values=target.scale_values,
     )
-    result = importer.convert(options.kind.rstrip("s"), table, settings)
+    result = importer.convert(kind, table, settings)
     name = options.file.name
     for heading in result.ignored:
         note = f'isms-check: notice: column "{heading}" is not a field: ignored'

@@ -438,3 +438,24 @@ def test_export_says_which_records_break_their_schema(cli: Cli, tmp_path: Path) 
     (isms / "risks" / "broken.yaml").write_text("id: [\n", encoding="utf-8")
     broken = cli("export", "risks", str(isms))
     assert broken.code == 2 and "risks/broken.yaml:" in broken.err and "fix it first" in broken.err
+
+
+def test_a_title_above_the_headings_is_skipped(cli: Cli, tmp_path: Path) -> None:
+    sheet = _xlsx(tmp_path / "register.xlsx", [
+        ["Example Ltd risk register 2026", None, None],
+        ["Owner: ISMS team", None, None],
+        [],
+        ["Risk ID", "Risk", "Risk Owner", "Likelihood", "Impact", "Treatment", "Assessed"],
+        ["R-1", "Phishing", "CISO", 2, 2, "Treat", datetime.date(2026, 5, 1)],
+    ])  # fmt: skip
+    target = new_isms(tmp_path / "isms")
+    run = cli("import", "risks", str(sheet), "--out", str(target))
+    assert run.code == 0, run.err
+    assert list(entities(target, "risks")) == ["R-1"]
+    bad = _xlsx(tmp_path / "bad.xlsx", [
+        ["Title"], ["Risk ID", "Risk", "Risk Owner", "Likelihood", "Impact", "Treatment",
+                    "Assessed"],
+        ["R-1", "Phishing", "CISO", "often", 2, "Treat", "2026-05-01"],
+    ])  # fmt: skip
+    run = cli("import", "risks", str(bad), "--out", str(target))
+    assert 'bad.xlsx row 3, column "Likelihood"' in run.err  # rows as the sheet numbers them
