@@ -95,11 +95,8 @@ def execute(options: InitOptions) -> int:
     out.write(console(f"Created an ISMS for {options.organization} in {folder}:") + "\n")
     out.writelines(f"  {name:<27} {what}\n" for name, what in rows)
     out.write("  .pre-commit-config.yaml, .github/workflows/isms.yml, README.md, .schemas/\n")
-    out.write(
-        "Next: isms-check "
-        + (f"{folder} " if str(folder) != "." else "")
-        + "(exit 0), then replace the examples\n"
-    )
+    where = f"{folder} " if str(folder) != "." else ""
+    out.write(console(f"Next: isms-check {where}(exit 0), then replace the examples") + "\n")
     return 0
 
 
