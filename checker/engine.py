@@ -32,6 +32,16 @@ from checker.tree import DiskTree
 __all__ = ["Options", "Report", "RuleInfo", "builtin_infos", "prepare", "run", "utc_today"]
 
 GIT_RULE_PREFIX = "GIT-"  # rules that need git history
+# built-in rules outside GIT-* that also judge git history (SOA-009 reads the commit
+# dates of the SoA files): skipped alike, with the same notice, where history is unusable
+GIT_RULES = ("SOA-009",)
+
+
+def needs_git(rule_id: str) -> bool:
+    """Whether a rule judges git history (and is skipped, with a notice, without it)."""
+    return rule_id.startswith(GIT_RULE_PREFIX) or rule_id in GIT_RULES
+
+
 METHODOLOGY_KEYS = ("appetite", "scales", "levels", "review")  # GIT-003 watches these
 
 
@@ -179,11 +189,11 @@ def _base_policy(
 
 
 def _selection(policy: Policy, options: Options, no_git: str, notices: list[str]) -> set[str]:
-    """The rules to run; without usable git history the GIT-* rules are skipped, with
-    one notice that says why."""
+    """The rules to run; without usable git history the rules that judge it (GIT-*,
+    SOA-009) are skipped, with one notice that says why."""
     selected = select_rules(policy.infos, options.select, options.ignore)
     if no_git:
-        skipped = sorted(i for i in selected if i.startswith(GIT_RULE_PREFIX))
+        skipped = sorted(i for i in selected if needs_git(i))
         if skipped:
             notices.append(f"{no_git}: skipped {', '.join(skipped)}")
         selected -= set(skipped)

@@ -7,10 +7,11 @@ that breaks its schema is reported here and left out of the CEL rules until it i
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Mapping, Sequence
+from typing import Any
 
 from checker.findings import Location, Outcome, Result, RuleInfo, Severity
-from checker.kinds import KINDS
+from checker.kinds import CLAUSES, KINDS, Link
 from checker.loader import ParsedFile, Source
 from checker.model import Entity, Model
 from checker.schema import Violation
@@ -163,19 +164,33 @@ def ref_results(model: Model, rule_ids: Sequence[str]) -> list[Result]:
     """Checks every link of every judged entity (but inactive ones: closed risks); the
     finding points at the first unknown id."""
     known = {kind.name: {e.id for e in model.of_kind(kind.name)} for kind in KINDS}
-    targets = set().union(*known.values()) | {c.id for c in model.methodology.catalog} | {"isms"}
+    targets = (
+        set().union(*known.values())
+        | {c.id for c in model.methodology.catalog}
+        | set(CLAUSES)
+        | {"isms"}
+    )
     out = []
 
-    def judge(e: Entity, checks: Sequence[tuple[str, object, set[str]]]) -> None:
+    def judge(
+        e: Entity, checks: Sequence[tuple[tuple[str, ...], object, Link | None, set[str]]]
+    ) -> None:
         unknown: list[str] = []
         first: tuple[str | int, ...] = ()
-        for field, values, ids in checks:
+        for field, values, link, ids in checks:
             items = values if isinstance(values, list) else [values]
             for i, v in enumerate(items):
-                if isinstance(v, str) and v not in ids:
-                    unknown.append(f"{field} '{v}'")
+                names = link.names(v) if link is not None else isinstance(v, str)
+                if names and v not in ids:
+                    shown = ".".join(field)
+                    unknown.append(
+                        f"{shown} '{v}'"
+                        if link is None or not link.free_text
+                        else f"{shown} '{v}' (no {' or '.join(link.kinds)} has this id; "
+                        "write text that is not an id as more than one word)"
+                    )
                     if not first:
-                        first = (field, i) if isinstance(values, list) else (field,)
+                        first = (*field, i) if isinstance(values, list) else field
         if unknown:
             message = f"unknown id: {'; '.join(unknown)}"
             out.append(Result.of(REF, e.kind, e.id, _location(e, *first), Outcome.FAIL, message))
@@ -186,7 +201,29 @@ def ref_results(model: Model, rule_ids: Sequence[str]) -> list[Result]:
         for e in model.unique(kind.name):
             if kind.name == "waiver":
                 rule, target = e.values["rule"], e.values["target"]
-                judge(e, [("rule", rule, set(rule_ids)), ("target", target, targets)])
+                judge(
+                    e,
+                    [(("rule",), rule, None, set(rule_ids)), (("target",), target, None, targets)],
+                )
             elif kind.links and kind.is_active(e.values):
-                judge(e, [(field, e.values[field], known[to]) for field, to in kind.links])
+                judge(
+                    e,
+                    [
+                        (
+                            tuple(link.field.split(".")),
+                            _value(e.values, link.field),
+                            link,
+                            set().union(*(known[k] for k in link.kinds)),
+                        )
+                        for link in kind.links
+                    ],
+                )
     return out
+
+
+def _value(values: Mapping[str, Any], dotted: str) -> Any:
+    """The value at a dotted field path (scope.controls), None where a step is missing."""
+    value: Any = values
+    for part in dotted.split("."):
+        value = value.get(part) if isinstance(value, Mapping) else None
+    return value
