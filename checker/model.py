@@ -51,6 +51,8 @@ def normalise(kind: str, data: Mapping[str, Any]) -> dict[str, Any]:
             if shape.nested:
                 nested = shape.nested
                 value = [normalise(nested, v) if isinstance(v, Mapping) else v for v in value]
+        elif "string" in shape.types and isinstance(value, str):
+            pass  # text where a field takes text or a list (a review input)
         elif "list" in shape.types and "object" not in shape.types:
             value = []  # absent (or, in a schema-invalid entity, not a list)
         elif shape.types == {"object"} and shape.nested:
