@@ -36,7 +36,7 @@ def test_no_kind_lists_the_kinds_one_per_line(cli: Cli) -> None:
         "waiver", "rules",
     }  # fmt: skip
     risk = lines[KINDS.index("risk")]
-    assert risk == f"risk     {load_schema('risk')['description']}"
+    assert risk == f"risk           {load_schema('risk')['description']}"
     assert all(len(line.split(None, 1)) == 2 for line in lines)  # each with a description
 
 
