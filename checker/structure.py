@@ -45,7 +45,8 @@ SCHEMA = RuleInfo(
     references=("ISO/IEC 27001:2022 7.5.2",),
     remediation="Correct the field named in the message; `isms-check schema KIND` prints "
     "the schema, which editors can use for completion.",
-    description="Each risk, control, plan and waiver is checked against its JSON Schema: "
+    description="Each risk, control, plan, objective, audit, review, nonconformity and "
+    "waiver is checked against its JSON Schema: "
     "types, enums, id patterns, date formats and required fields. One finding per "
     "violation, at its line. An entity that breaks its schema is not judged by the other "
     "rules until it is fixed.",
@@ -67,8 +68,10 @@ DUP = RuleInfo(
     resource=", ".join(k.name for k in KINDS),
     references=("ISO/IEC 27001:2022 7.5.2",),
     remediation="Give each entity its own id; the rules judge only the first one.",
-    description="Two risks, two controls, two plans, two actions of one plan or two waivers "
-    "for the same rule and target share an id. Links by id become ambiguous; only the "
+    description="Two entities of one kind share an id: two risks, controls, plans, "
+    "objectives, audits, reviews or nonconformities, two actions of one plan, two decisions "
+    "of one review, two corrective actions of one nonconformity, or two waivers for the "
+    "same rule and target. Links by id become ambiguous; only the "
     "first is judged by the other rules.",
     example=(
         "# risks/: every risk has its own id\n"
@@ -85,9 +88,13 @@ REF = RuleInfo(
     severity=Severity.ERROR,
     resource=", ".join(k.name for k in KINDS if k.links or k.name == "waiver"),
     references=("ISO/IEC 27001:2022 6.1.3",),
-    remediation="Correct the id, or add the missing risk, control or plan.",
-    description="risk.controls, risk.plans, plan.risks, action.controls, waiver.rule and "
-    "waiver.target must name ids that exist.",
+    remediation="Correct the id, or add the missing risk, control, plan, nonconformity, "
+    "audit or review.",
+    description="risk.controls, risk.plans, plan.risks, action.controls, "
+    "audit.scope.controls, audit.nonconformities, review.nonconformities, waiver.rule and "
+    "waiver.target must name ids that exist; so must a nonconformity's source when it is "
+    "written as one id (an audit or a review; text of several words is a description). "
+    "A waiver's target may also be a catalog control or a clause (4 to 10).",
     example=(
         "# risk R-001: every id it links exists\n"
         "controls: [A.8.7, A.8.13]    # SoA entries under controls/\n"
