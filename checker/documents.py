@@ -14,8 +14,10 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any, TypeVar
 
-from checker import schema
+from checker import celtypes, schema
 from checker.cache import Store, digest
+from checker.cel import Program
+from checker.celtypes import Problem
 from checker.loader import MAX_FILE_BYTES, ParsedFile, YamlProblem, decode, entities_of, parse_yaml
 from checker.schema import Violation
 from checker.tree import FileTree
@@ -58,6 +60,13 @@ class Documents:
             return Document(ParsedFile(shown, problem=problem))
         key = digest(kind, shown, raw, str(empty_ok))
         return self._remembered(key, lambda: _check(kind, raw, shown, empty_ok), Document)
+
+    def typecheck(self, program: Program, resources: tuple[str, ...]) -> Problem | None:
+        """celtypes.check of a rule's expression, remembered by its text: a warm run
+        neither parses the expression nor walks it."""
+        key = digest("types", program.source, *resources)
+        found = self._remembered(key, lambda: celtypes.check(program, resources) or (), tuple)
+        return found if found else None
 
     def validate(self, kind: str, text: str, instance: Any) -> tuple[Violation, ...]:
         """`kind`'s schema violations of a document parsed from `text` (isms.yaml, rule

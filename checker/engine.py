@@ -25,7 +25,7 @@ from checker.methodology import find_root, isms_file
 from checker.model import Model, PolicyChange
 from checker.options import Options, utc_today
 from checker.policy import Policy, builtin_infos, load_policy, prepare, select_rules
-from checker.schema import Validate
+from checker.rules import rule_file_paths
 from checker.snapshot import Snapshot, evaluate
 from checker.tree import DiskTree
 
@@ -52,7 +52,9 @@ def _policy_change(head: Policy, base: Policy) -> PolicyChange:
 
     def policy_files(p: Policy) -> dict[str, bytes]:
         folder = p.methodology.paths["policies"]
-        return {rel: p.tree.read_bytes(rel, MAX_FILE_BYTES) for rel in p.tree.yaml_files(folder)}
+        return {
+            rel: p.tree.read_bytes(rel, MAX_FILE_BYTES) for rel in rule_file_paths(p.tree, folder)
+        }
 
     before, after = policy_files(base), policy_files(head)
     files = sorted(f for f in before.keys() | after.keys() if before.get(f) != after.get(f))
@@ -95,7 +97,9 @@ def _run(options: Options, cache: Cache) -> Report:
     # base and head share most files: each is checked once, and not again until it changes
     documents = Documents(cache.store(f"documents {root}", prune=True))
     cel = engine(options.engine, cache)
-    head_policy = load_policy(head_tree, display, cel=cel, validate=documents.validate)
+    head_policy = load_policy(
+        head_tree, display, cel=cel, validate=documents.validate, typecheck=documents.typecheck
+    )
 
     if not options.base:
         selected = _selection(head_policy, options, no_git, notices)
@@ -110,7 +114,7 @@ def _run(options: Options, cache: Cache) -> Report:
     base_tree = history.tree(commit)
     base_dates = history.last_changes(commit.hexsha) if not no_git else None
     base = Snapshot(base_tree, display, base_dates, origin=f"base {options.base}")
-    base_policy = _base_policy(base, options, notices, cel, documents.validate)
+    base_policy = _base_policy(base, options, notices, cel, documents)
 
     # policy-from base: the base's rules, methodology and waivers judge the change; the
     # folder paths are the head's own, so that a change may move files
@@ -169,7 +173,7 @@ def _history(root: Path, options: Options) -> tuple[History | None, str]:
 
 
 def _base_policy(
-    base: Snapshot, options: Options, notices: list[str], cel: Engine, validate: Validate
+    base: Snapshot, options: Options, notices: list[str], cel: Engine, documents: Documents
 ) -> Policy | None:
     if isms_file(base.tree) is None:
         notices.append(
@@ -178,7 +182,14 @@ def _base_policy(
         )
         return None
     try:
-        return load_policy(base.tree, base.display, origin=base.origin, cel=cel, validate=validate)
+        return load_policy(
+            base.tree,
+            base.display,
+            origin=base.origin,
+            cel=cel,
+            validate=documents.validate,
+            typecheck=documents.typecheck,
+        )
     except FatalError as e:
         if options.policy_from == "base":
             raise ConfigError(
