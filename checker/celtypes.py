@@ -91,6 +91,11 @@ DERIVED: Mapping[str, Mapping[str, Type]] = {
         "missing_evidence": list_of(STRING),
     },
     "waiver": {"id": STRING, "matches": INT},
+    "plan": {"approvals": list_of(obj("approval"))},
+    "objective": {"last_measured": TIMESTAMP},
+    "audit": {"missing_report": BOOL},
+    "review": {"missing_minutes": BOOL},
+    "nonconformity": {"source_id": STRING},
 }
 RECORDED: Mapping[str, Type] = {
     "recorded": list_of(obj("$recorded")),
@@ -101,6 +106,7 @@ RECORDED: Mapping[str, Type] = {
 BUILT: Mapping[str, Mapping[str, Type]] = {
     "$recorded": {"field": STRING, "date": TIMESTAMP},
     "$catalog": {"id": STRING, "title": STRING, "theme": STRING},
+    "$clause": {"id": STRING, "title": STRING},
     "$change": {"methodology": list_of(STRING), "policies": list_of(STRING), "waivers": BOOL},
 }
 _COARSE = {"date": TIMESTAMP, "string": STRING, "integer": INT, "number": DOUBLE, "boolean": BOOL}
@@ -149,6 +155,8 @@ def _isms_fields() -> dict[str, Type]:
             "change": obj("$change"),
             "catalog": map_of(obj("$catalog")),
             "ids": map_of(list_of(STRING)),
+            "clauses": map_of(obj("$clause")),
+            "established": TIMESTAMP,
         }
     )
     for kind in FOLDER_KINDS:
@@ -158,7 +166,7 @@ def _isms_fields() -> dict[str, Type]:
 
 def variable_types(resources: tuple[str, ...]) -> dict[str, Type]:
     """The variables a rule on `resources` sees, with their types."""
-    entities = [obj(r) if r in BY_NAME else obj("$catalog") for r in resources if r != "isms"]
+    entities = [obj(r) if r in BY_NAME else obj(f"${r}") for r in resources if r != "isms"]
     if "isms" in resources:
         entities.append(obj("$isms"))
     out: dict[str, Type] = {
@@ -171,7 +179,7 @@ def variable_types(resources: tuple[str, ...]) -> dict[str, Type]:
     }
     for resource in resources:
         for name in variables(resource):
-            ref = "$catalog" if name == "catalog" else name
+            ref = f"${name}" if name in ("catalog", "clause") else name
             out[name] = obj(ref).called(name)
     return out
 
