@@ -42,7 +42,9 @@ def needs_git(rule_id: str) -> bool:
     return rule_id.startswith(GIT_RULE_PREFIX) or rule_id in GIT_RULES
 
 
-METHODOLOGY_KEYS = ("appetite", "scales", "levels", "review")  # GIT-003 watches these
+# GIT-003 watches these: the risk criteria, the intervals, and `established`, which
+# decides when AUD-001 and MR-001 start to apply
+METHODOLOGY_KEYS = ("appetite", "scales", "levels", "review", "established")
 
 
 def _policy_change(head: Policy, base: Policy) -> PolicyChange:
