@@ -96,3 +96,35 @@ def test_selecting_soa_009_outside_git_says_it_was_skipped(
     _, err = capsys.readouterr()
     assert code == 0
     assert "skipped SOA-009" in err
+
+
+def test_a_pull_request_cannot_defer_the_audit_rules_by_moving_established(
+    tmp_path: Path,
+) -> None:
+    """established 2025-01-01 (a cycle has passed: AUD-001 and MR-001 apply); the pull
+    request moves it to 2026-01-01. Judged by the base's isms.yaml the rules still apply,
+    and GIT-003 shows the edit; judged by the head's they would not."""
+    repo = isms_repo(tmp_path / "r", date="2026-05-20")
+    isms = repo.path / "isms.yaml"
+    isms.write_text(
+        isms.read_text(encoding="utf-8").replace(
+            "established: 2026-01-01", "established: 2025-01-01"
+        ),
+        encoding="utf-8",
+    )
+    base = repo.commit("the ISMS started in 2025", "2026-05-20")
+    isms.write_text(
+        isms.read_text(encoding="utf-8").replace(
+            "established: 2025-01-01", "established: 2026-01-01"
+        ),
+        encoding="utf-8",
+    )
+    repo.commit("move established", "2026-05-26")
+    options = {"path": repo.path, "today": TODAY, "base": base}
+    by_base = engine.run(engine.Options(**options, policy_from="base"))  # type: ignore[arg-type]
+    rules = {r.rule for r in by_base.findings}
+    assert {"AUD-001", "MR-001", "GIT-003"} <= rules
+    git003 = next(r for r in by_base.findings if r.rule == "GIT-003")
+    assert "isms.yaml established" in git003.message
+    by_head = engine.run(engine.Options(**options, policy_from="head"))  # type: ignore[arg-type]
+    assert not {"AUD-001", "MR-001"} & {r.rule for r in by_head.findings}
