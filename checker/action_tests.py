@@ -25,6 +25,7 @@ MODES = ("auto", "true", "false")
 
 def run(env: Mapping[str, str]) -> int:
     from checker import ruletests
+    from checker.cache import Cache, default_dir
     from checker.outputs import write_atomic
     from checker.reporters.ruletests import junit, summary, text
     from checker.reporters.safe import console
@@ -35,7 +36,13 @@ def run(env: Mapping[str, str]) -> int:
     if mode == "false":
         return 0
     try:
-        suite = ruletests.suite_at(None, Path(env.get("INPUT_PATH", "").strip() or "."))
+        cache = Cache(default_dir())
+        try:
+            suite = ruletests.suite_at(
+                None, Path(env.get("INPUT_PATH", "").strip() or "."), cache=cache
+            )
+        finally:
+            cache.save()
     except FatalError as e:
         sys.stdout.write(f"::error title=isms-check test::{escape_data(str(e))}\n")
         raise

@@ -24,8 +24,9 @@ from typing import TYPE_CHECKING
 
 from lark import Token, Tree
 
+from checker.cache import Store, digest
 from checker.kinds import BY_NAME, FOLDER_KINDS, variables
-from checker.schema import field_shapes
+from checker.schema import field_shapes, fingerprint
 
 if TYPE_CHECKING:
     from checker.cel import Program
@@ -199,6 +200,28 @@ TypeCheck = Callable[["Program", tuple[str, ...]], "Problem | None"]
 def check(program: Program, resources: tuple[str, ...]) -> Problem | None:
     """`problem` for a compiled program (checker.cel's Program)."""
     return problem(program.ast, resources)
+
+
+@functools.cache
+def _assumed() -> str:
+    """What a type check assumes besides the expression: the schemas and the derived and
+    built values above (a development build changes them without a new version)."""
+    return digest(fingerprint(), repr(DERIVED), repr(BUILT))
+
+
+def remembered(store: Store) -> TypeCheck:
+    """`check`, remembered in `store` (a namespace of the cache across runs) by the
+    expression's text: a warm run neither parses an expression nor walks it."""
+
+    def typecheck(program: Program, resources: tuple[str, ...]) -> Problem | None:
+        key = digest("types", _assumed(), program.source, *resources)
+        found = store.get(key)
+        if not isinstance(found, tuple):  # not there (or, from a damaged cache, not one)
+            found = check(program, resources) or ()
+            store.put(key, found)
+        return (str(found[0]), int(found[1]), int(found[2])) if found else None
+
+    return typecheck
 
 
 def problem(tree: Node, resources: tuple[str, ...]) -> Problem | None:

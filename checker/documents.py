@@ -10,31 +10,17 @@ its own name.
 
 from __future__ import annotations
 
-import functools
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any, TypeVar
 
-from checker import celtypes, schema
+from checker import schema
 from checker.cache import Store, digest
-from checker.cel import Program
-from checker.celtypes import Problem
 from checker.loader import MAX_FILE_BYTES, ParsedFile, YamlProblem, decode, entities_of, parse_yaml
-from checker.resources import data_dir
 from checker.schema import Violation
 from checker.tree import FileTree
 
 T = TypeVar("T")
-
-
-@functools.cache
-def judges() -> str:
-    """A fingerprint of what a remembered check depends on besides its input: the
-    schemas the checker ships and the derived values the type check assumes. A release
-    changes them with its version (the cache's namespace); a development build changes
-    them without one, and must not read what an older build remembered."""
-    schemas = sorted(data_dir("schemas").glob("*.json"))
-    return digest(*(p.read_bytes() for p in schemas), repr(celtypes.DERIVED), repr(celtypes.BUILT))
 
 
 @dataclass(frozen=True)
@@ -70,20 +56,13 @@ class Documents:
         except OSError as e:  # OutsideError: a link that leads out of the repository
             problem = YamlProblem(f"cannot read the file: {e.strerror or e}")
             return Document(ParsedFile(shown, problem=problem))
-        key = digest(judges(), kind, shown, raw, str(empty_ok))
+        key = digest(schema.fingerprint(), kind, shown, raw, str(empty_ok))
         return self._remembered(key, lambda: _check(kind, raw, shown, empty_ok), Document)
-
-    def typecheck(self, program: Program, resources: tuple[str, ...]) -> Problem | None:
-        """celtypes.check of a rule's expression, remembered by its text: a warm run
-        neither parses the expression nor walks it."""
-        key = digest("types", judges(), program.source, *resources)
-        found = self._remembered(key, lambda: celtypes.check(program, resources) or (), tuple)
-        return found if found else None
 
     def validate(self, kind: str, text: str, instance: Any) -> tuple[Violation, ...]:
         """`kind`'s schema violations of a document parsed from `text` (isms.yaml, rule
         files), remembered by the text like the entity files."""
-        key = digest("violations", judges(), kind, text)
+        key = digest("violations", schema.fingerprint(), kind, text)
         return self._remembered(key, lambda: tuple(schema.validate(kind, instance)), tuple)
 
 

@@ -16,6 +16,7 @@ from pathlib import Path
 from checker import __version__
 from checker.cache import Cache
 from checker.cel import Engine, engine
+from checker.celtypes import TypeCheck, remembered
 from checker.documents import Documents
 from checker.errors import ConfigError, FatalError, UsageError
 from checker.findings import Report, Result, RuleInfo
@@ -99,8 +100,9 @@ def _run(options: Options, cache: Cache) -> Report:
     # base and head share most files: each is checked once, and not again until it changes
     documents = Documents(cache.store(f"documents {root}", prune=True))
     cel = engine(options.engine, cache)
+    typecheck = remembered(cache.store("rule types"))
     head_policy = load_policy(
-        head_tree, display, cel=cel, validate=documents.validate, typecheck=documents.typecheck
+        head_tree, display, cel=cel, validate=documents.validate, typecheck=typecheck
     )
 
     if not options.base:
@@ -116,7 +118,7 @@ def _run(options: Options, cache: Cache) -> Report:
     base_tree = history.tree(commit)
     base_dates = history.last_changes(commit.hexsha) if not no_git else None
     base = Snapshot(base_tree, display, base_dates, origin=f"base {options.base}")
-    base_policy = _base_policy(base, options, notices, cel, documents)
+    base_policy = _base_policy(base, options, notices, cel, documents, typecheck)
 
     # policy-from base: the base's rules, methodology and waivers judge the change; the
     # folder paths are the head's own, so that a change may move files
@@ -175,7 +177,12 @@ def _history(root: Path, options: Options) -> tuple[History | None, str]:
 
 
 def _base_policy(
-    base: Snapshot, options: Options, notices: list[str], cel: Engine, documents: Documents
+    base: Snapshot,
+    options: Options,
+    notices: list[str],
+    cel: Engine,
+    documents: Documents,
+    typecheck: TypeCheck,
 ) -> Policy | None:
     if isms_file(base.tree) is None:
         notices.append(
@@ -190,7 +197,7 @@ def _base_policy(
             origin=base.origin,
             cel=cel,
             validate=documents.validate,
-            typecheck=documents.typecheck,
+            typecheck=typecheck,
         )
     except FatalError as e:
         if options.policy_from == "base":

@@ -14,14 +14,18 @@ import datetime
 import enum
 import os
 import posixpath
-from collections.abc import Mapping, Sequence
-from dataclasses import dataclass
+import re
+from collections.abc import Callable, Mapping, Sequence
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
 import yaml
 
 from checker import schema
+from checker.cache import Cache
+from checker.cel import Engine, engine
+from checker.celtypes import TypeCheck, check, remembered
 from checker.documents import Document
 from checker.errors import ConfigError, FatalError, UsageError
 from checker.findings import Outcome, Result
@@ -35,7 +39,7 @@ from checker.loader import (
     parse_yaml,
     read_text,
 )
-from checker.methodology import find_root, isms_file, load_methodology
+from checker.methodology import Methodology, find_root, isms_file, load_methodology
 from checker.model import Model, PolicyChange
 from checker.policy import Policy, builtin_policy
 from checker.resources import data_dir
@@ -188,6 +192,14 @@ class Bench:
     isms: Mapping[str, Any]
     tree: FileTree
     display: DisplayPaths
+    # the methodologies built so far, by isms.yaml text: tests that merge the same keys
+    # (most merge none) share one
+    methodologies: dict[str, Methodology] = field(default_factory=dict, compare=False)
+
+    def methodology(self, text: str, build: Callable[[], Methodology]) -> Methodology:
+        if text not in self.methodologies:
+            self.methodologies[text] = build()
+        return self.methodologies[text]
 
 
 def isms_data(tree: FileTree) -> Mapping[str, Any]:
@@ -216,7 +228,12 @@ def _run(test: RuleTest, bench: Bench, default_today: datetime.date) -> TestResu
     try:
         policy = _policy(test, bench)
     except ConfigError as e:
-        return TestResult(test, Status.ERROR, (f"the methodology with `isms:` merged: {e}",))
+        line = test.position("isms")[0]
+        # the messages name lines of the merged isms.yaml, which the test does not show
+        what = re.sub(r"isms\.yaml(?: \(at [^)]*\))?:\d+: |isms\.yaml is invalid:", "", str(e))
+        what = "; ".join(part.strip() for part in what.splitlines() if part.strip())
+        reason = f"{test.file}:{line}: the methodology, with `isms:` merged, is invalid: {what}"
+        return TestResult(test, Status.ERROR, (reason,))
     today = _date(test.data.get("today")) or default_today
     committed = _date(test.data.get("committed"))
     snap = Snapshot(policy.tree, bench.display, {test.file: committed} if committed else None)
@@ -233,17 +250,22 @@ def _policy(test: RuleTest, bench: Bench) -> Policy:
     """The bench's policy with the test's methodology: isms.yaml with `isms:` merged, the
     catalog file it names, and the paths the test says exist."""
     data = merged(bench.isms, test.data.get("isms") or {})
-    files = {"isms.yaml": yaml.safe_dump(data, sort_keys=False, allow_unicode=True).encode()}
-    catalog = data.get("catalog") if isinstance(data, Mapping) else None
-    if isinstance(catalog, str) and bench.tree.is_file(catalog):
-        files[catalog] = bench.tree.read_bytes(catalog)
-    for path in test.data.get("files") or ():
-        files.setdefault(path, b"")
+    text = yaml.safe_dump(data, sort_keys=False, allow_unicode=True)
+    m = bench.methodology(text, lambda: _methodology(data, text, bench))
+    files = {"isms.yaml": text.encode(), **{path: b"" for path in test.data.get("files") or ()}}
     tree = MemoryTree(files)
-    m = load_methodology(tree, DisplayPaths(), origin=f"test {test.name!r}")
     # findings on the methodology point at the test
     m = dataclasses.replace(m, file=test.file, parsed=Parsed(m.data, {(): (test.line, 1)}))
     return dataclasses.replace(bench.policy, methodology=m, tree=tree)
+
+
+def _methodology(data: Any, text: str, bench: Bench) -> Methodology:
+    """The methodology of a test's isms.yaml text (ConfigError when it is invalid)."""
+    files = {"isms.yaml": text.encode()}
+    catalog = data.get("catalog") if isinstance(data, Mapping) else None
+    if isinstance(catalog, str) and bench.tree.is_file(catalog):
+        files[catalog] = bench.tree.read_bytes(catalog)
+    return load_methodology(MemoryTree(files), DisplayPaths(), origin="the test's methodology")
 
 
 def _date(value: Any) -> datetime.date | None:
@@ -285,6 +307,10 @@ def _documents(test: RuleTest, group: str) -> dict[str, list[Document]]:
 
 
 def _verdict(test: RuleTest, results: Sequence[Result]) -> TestResult:
+    if not test.fail and not test.passing:
+        return TestResult(
+            test, Status.ERROR, ("lists no ids in `fail` or `pass`: it could never fail",)
+        )
     fixture = [
         f"the fixture is not valid: {r.location.file}:{r.location.line}: {r.rule} {r.message}"
         for r in results
@@ -300,7 +326,8 @@ def _verdict(test: RuleTest, results: Sequence[Result]) -> TestResult:
     ]
     if errors:
         return TestResult(test, Status.ERROR, tuple(errors))
-    known = {r.entity for r in results if r.entity is not None}
+    # the methodology (`isms`) is always there, judged or not (GIT-003 outside PR mode)
+    known = {r.entity for r in results if r.entity is not None} | {"isms"}
     unknown = [i for i in (*test.fail, *test.passing) if i not in known]
     if unknown:
         return TestResult(
@@ -347,10 +374,18 @@ class Suite:
     files: tuple[str, ...]  # the test files, as shown
 
 
-def default_policy() -> Policy:
+def _compilers(cache: Cache | None) -> tuple[Engine, TypeCheck]:
+    """The CEL engine and type check, remembering their work in `cache` if there is one."""
+    if cache is None:
+        return engine(), check
+    return engine("auto", cache), remembered(cache.store("rule types"))
+
+
+def default_policy(cache: Cache | None = None) -> Policy:
     """The built-in rules with the default methodology: what judges tests outside an ISMS."""
     tree = MemoryTree({"isms.yaml": yaml.safe_dump(dict(DEFAULT_METHODOLOGY)).encode()})
-    return builtin_policy(tree, DisplayPaths(), origin="the default methodology")
+    cel, typecheck = _compilers(cache)
+    return builtin_policy(tree, DisplayPaths(), "the default methodology", cel, typecheck)
 
 
 def builtin_tests() -> list[RuleTest]:
@@ -371,15 +406,15 @@ def isms_tests(root: Path, policy: Policy) -> list[RuleTest]:
     return _tests([(p, _shown(p, root, display.prefix)) for p in _walk(folder)])
 
 
-def builtin_suite() -> Suite:
+def builtin_suite(cache: Cache | None = None) -> Suite:
     """The built-in pack's own tests, judged by the built-in rules."""
-    policy = default_policy()
+    policy = default_policy(cache)
     bench = Bench(policy, DEFAULT_METHODOLOGY, policy.tree, DisplayPaths())
     tests = builtin_tests()
     return Suite(tuple(tests), bench, tuple(dict.fromkeys(t.file for t in tests)))
 
 
-def suite_at(path: Path | None, isms: Path = Path(".")) -> Suite:
+def suite_at(path: Path | None, isms: Path = Path("."), cache: Cache | None = None) -> Suite:
     """The tests under `path`, judged by the ISMS in or above it (its methodology, the
     built-in rules and its own), or, with no ISMS there, by the built-in rules and the
     default methodology. `path` None: the policies folder of the ISMS at `isms`."""
@@ -395,11 +430,11 @@ def suite_at(path: Path | None, isms: Path = Path(".")) -> Suite:
             raise
         root = None
     if root is None:
-        policy = default_policy()
+        policy = default_policy(cache)
         bench = Bench(policy, DEFAULT_METHODOLOGY, policy.tree, DisplayPaths())
         base, prefix = Path("."), ""
     else:
-        policy = prepare(root)
+        policy = prepare(root, *_compilers(cache))
         display = DisplayPaths.for_root(root)
         tree = DiskTree(root, boundary=display.top)
         bench = Bench(policy, isms_data(tree), tree, display)

@@ -12,8 +12,7 @@ from checker import engine
 from checker.cache import Store
 from checker.cel import NativeEngine
 from checker.celnative.parser import parse
-from checker.celtypes import Type, fields, problem
-from checker.documents import Documents
+from checker.celtypes import Type, fields, problem, remembered
 from checker.evaluate import isms_values
 from checker.kinds import KINDS
 from checker.model import Model
@@ -146,12 +145,11 @@ def test_right_expressions(resource: str, expression: str) -> None:
 
 
 def test_a_warm_run_remembers_the_check(tmp_path: Path) -> None:
-    """Documents.typecheck keeps the result by the expression's text: the second time
+    """celtypes.remembered keeps the result by the expression's text: the second time
     it is asked, the program's tree is not needed (a program from the cache has none)."""
-    store = Store(None, "documents")
-    documents = Documents(store)
+    typecheck = remembered(Store(None, "rule types"))
     program = NativeEngine().compile("risk.onwer == 'x'")
-    first = documents.typecheck(program, ("risk",))
+    first = typecheck(program, ("risk",))
 
     class NoTree:
         source = program.source
@@ -160,5 +158,5 @@ def test_a_warm_run_remembers_the_check(tmp_path: Path) -> None:
         def ast(self) -> Any:
             raise AssertionError("parsed again")
 
-    assert documents.typecheck(NoTree(), ("risk",)) == first  # type: ignore[arg-type]
+    assert typecheck(NoTree(), ("risk",)) == first  # type: ignore[arg-type]
     assert first is not None and "onwer" in first[0]

@@ -62,10 +62,18 @@ def parse(args: argparse.Namespace) -> TestOptions:
 
 def execute(options: TestOptions) -> int:
     from checker import ruletests
+    from checker.cache import Cache, default_dir
     from checker.outputs import write_atomic
     from checker.reporters.ruletests import junit, text
 
-    suite = ruletests.builtin_suite() if options.builtin else ruletests.suite_at(options.path)
+    cache = Cache(default_dir())
+    try:
+        if options.builtin:
+            suite = ruletests.builtin_suite(cache)
+        else:
+            suite = ruletests.suite_at(options.path, cache=cache)
+    finally:
+        cache.save()
     if not suite.tests:
         where = "the built-in pack" if options.builtin else str(options.path or "policies/")
         raise UsageError(

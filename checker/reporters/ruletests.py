@@ -13,6 +13,7 @@ from collections.abc import Sequence
 
 from junit_xml import TestCase, TestSuite, to_xml_report_string
 
+from checker.reporters.safe import visible
 from checker.reporters.safe import xml_safe as x
 from checker.ruletests import Status, TestResult
 
@@ -31,8 +32,8 @@ def text(results: Sequence[TestResult]) -> str:
     out: list[str] = []
     for r in results:
         t = r.test
-        out.append(f"{r.status.value:<5}  {t.file}:{t.line}  {t.rule}  {t.name}")
-        out += [f"       {reason}" for reason in r.reasons]
+        out.append(f"{r.status.value:<5}  {t.file}:{t.line}  {t.rule}  {visible(t.name)}")
+        out += [f"       {visible(reason)}" for reason in r.reasons]
     out.append(summary(results))
     return "\n".join(out) + "\n"
 

@@ -57,7 +57,7 @@ def test_an_isms_own_rule_shows_its_tests_as_examples(cli: Cli, tmp_path: Path) 
 
     isms = tmp_path / "isms"
     shutil.copytree(EXAMPLES, isms)
-    (isms / "policies" / "tests").mkdir()
+    (isms / "policies" / "tests").mkdir(exist_ok=True)  # the example has its own
     (isms / "policies" / "tests" / "org.test.yaml").write_text(
         "tests:\n"
         "  - name: an intern may not own a critical risk\n"

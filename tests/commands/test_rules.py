@@ -74,7 +74,7 @@ def test_counts_tests_per_rule(cli: Cli, tmp_path: Path) -> None:
 
     isms = tmp_path / "isms"
     shutil.copytree(EXAMPLES, isms)
-    (isms / "policies" / "tests").mkdir()
+    (isms / "policies" / "tests").mkdir(exist_ok=True)  # the example has its own
     (isms / "policies" / "tests" / "org.test.yaml").write_text(
         "tests:\n"
         "  - {name: one, rule: ORG-001, today: 2026-11-01, fail: [], pass: []}\n"
