@@ -24,7 +24,7 @@ MODES = ("auto", "true", "false")
 
 
 def run(env: Mapping[str, str]) -> int:
-    from checker import ruletests
+    from checker import ruletests, testsuites
     from checker.cache import Cache, default_dir
     from checker.outputs import write_atomic
     from checker.reporters.ruletests import junit, summary, text
@@ -38,7 +38,7 @@ def run(env: Mapping[str, str]) -> int:
     try:
         cache = Cache(default_dir())
         try:
-            suite = ruletests.suite_at(
+            suite = testsuites.suite_at(
                 None, Path(env.get("INPUT_PATH", "").strip() or "."), cache=cache
             )
         finally:

@@ -3,8 +3,10 @@ the ISMS files would hold them, names a rule, and lists the ids it must fail and
 must pass. Each test is judged by the same steps as a check (snapshot.judge), on its own
 entities, with the fixture's own lines in every message.
 
-Files → RuleTests (this module's `load_tests`, a TestFileError for a file that cannot be
-used) → TestResults (`run_tests`) → the command's text or JUnit output.
+A file → RuleTests (`load_file`; a TestFileError for a file that cannot be used) →
+TestResults (`run_tests`, against a Bench: what every test of a run shares) → the
+command's text or JUnit (reporters/ruletests.py). testsuites.py finds the files and sets
+up the Bench.
 """
 
 from __future__ import annotations
@@ -12,22 +14,16 @@ from __future__ import annotations
 import dataclasses
 import datetime
 import enum
-import os
-import posixpath
 import re
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
-from pathlib import Path
 from typing import Any
 
 import yaml
 
 from checker import schema
-from checker.cache import Cache
-from checker.cel import Engine, engine
-from checker.celtypes import TypeCheck, check, remembered
 from checker.documents import Document
-from checker.errors import ConfigError, FatalError, UsageError
+from checker.errors import ConfigError, FatalError
 from checker.findings import Outcome, Result
 from checker.kinds import BY_NAME, FOLDER_KINDS, Kind
 from checker.loader import (
@@ -39,48 +35,13 @@ from checker.loader import (
     parse_yaml,
     read_text,
 )
-from checker.methodology import Methodology, find_root, isms_file, load_methodology
+from checker.methodology import Methodology, load_methodology
 from checker.model import Model, PolicyChange
-from checker.policy import Policy, builtin_policy
-from checker.resources import data_dir
-from checker.rules import is_test_file
+from checker.policy import Policy
 from checker.snapshot import Snapshot, judge
 from checker.structure import PARSE, SCHEMA
-from checker.tree import DiskTree, FileTree, MemoryTree
+from checker.tree import FileTree, MemoryTree
 
-# The methodology of a test outside any ISMS: the 5x5 grid of docs/format.md.
-DEFAULT_METHODOLOGY: Mapping[str, Any] = {
-    "version": 1,
-    "organization": "Rule tests",
-    "scales": {
-        "likelihood": [
-            {"value": v, "label": label}
-            for v, label in enumerate(
-                ("Rare", "Unlikely", "Possible", "Likely", "Almost certain"), 1
-            )
-        ],
-        "impact": [
-            {"value": v, "label": label}
-            for v, label in enumerate(("Negligible", "Minor", "Moderate", "Major", "Severe"), 1)
-        ],
-    },
-    "levels": {
-        "bands": [
-            {"name": "Low", "max": 4},
-            {"name": "Medium", "max": 9},
-            {"name": "High", "max": 16},
-            {"name": "Critical", "max": 25},
-        ]
-    },
-    "appetite": 8,
-    "review": {
-        "risk_days": 365,
-        "control_days": 365,
-        "audit_days": 365,
-        "acceptance_max_days": 365,
-        "warn_days": 30,
-    },
-}
 FIXTURE_RULES = (PARSE.id, SCHEMA.id)  # their findings in a fixture make the test an error
 
 
@@ -126,7 +87,7 @@ class TestResult:
     reasons: tuple[str, ...] = ()
 
 
-def _load_file(tree: FileTree, rel: str, shown: str) -> list[RuleTest]:
+def load_file(tree: FileTree, rel: str, shown: str) -> list[RuleTest]:
     try:
         text = read_text(tree, rel)
         parsed = parse_yaml(text)
@@ -200,12 +161,6 @@ class Bench:
         if text not in self.methodologies:
             self.methodologies[text] = build()
         return self.methodologies[text]
-
-
-def isms_data(tree: FileTree) -> Mapping[str, Any]:
-    """The isms.yaml data of an ISMS whose policy has loaded (so it is valid)."""
-    rel = isms_file(tree)
-    return parse_yaml(read_text(tree, rel)).data if rel is not None else DEFAULT_METHODOLOGY
 
 
 def run_tests(tests: Sequence[RuleTest], bench: Bench, today: datetime.date) -> list[TestResult]:
@@ -346,111 +301,3 @@ def _verdict(test: RuleTest, results: Sequence[Result]) -> TestResult:
         if i in found:
             reasons.append(f"{i} should pass but failed: {found[i].message}")
     return TestResult(test, Status.FAIL if reasons else Status.PASS, tuple(reasons))
-
-
-def _walk(folder: Path) -> list[Path]:
-    """The rule test files below `folder`, hidden folders (.git, .venv) left out."""
-    found: list[Path] = []
-    for top, dirs, names in os.walk(folder):
-        dirs[:] = sorted(d for d in dirs if not d.startswith("."))
-        found += (Path(top) / n for n in names if is_test_file(n))
-    return sorted(found)
-
-
-def _shown(path: Path, base: Path, prefix: str) -> str:
-    try:
-        rel = path.resolve().relative_to(base.resolve()).as_posix()
-    except ValueError:
-        return path.as_posix()
-    return posixpath.join(prefix, rel) if prefix else rel
-
-
-@dataclass(frozen=True)
-class Suite:
-    """The tests found at a place, and what judges them."""
-
-    tests: tuple[RuleTest, ...]
-    bench: Bench
-    files: tuple[str, ...]  # the test files, as shown
-
-
-def _compilers(cache: Cache | None) -> tuple[Engine, TypeCheck]:
-    """The CEL engine and type check, remembering their work in `cache` if there is one."""
-    if cache is None:
-        return engine(), check
-    return engine("auto", cache), remembered(cache.store("rule types"))
-
-
-def default_policy(cache: Cache | None = None) -> Policy:
-    """The built-in rules with the default methodology: what judges tests outside an ISMS."""
-    tree = MemoryTree({"isms.yaml": yaml.safe_dump(dict(DEFAULT_METHODOLOGY)).encode()})
-    cel, typecheck = _compilers(cache)
-    return builtin_policy(tree, DisplayPaths(), "the default methodology", cel, typecheck)
-
-
-def builtin_tests() -> list[RuleTest]:
-    """The built-in pack's own tests (policies/tests)."""
-    folder = data_dir("policies") / "tests"
-    return _tests(
-        [
-            (p, f"(built-in) policies/tests/{p.relative_to(folder).as_posix()}")
-            for p in _walk(folder)
-        ]
-    )
-
-
-def isms_tests(root: Path, policy: Policy) -> list[RuleTest]:
-    """The tests in the policies folder of the ISMS at `root` (`policy` is its own)."""
-    display = DisplayPaths.for_root(root)
-    folder = root / policy.methodology.paths["policies"]
-    return _tests([(p, _shown(p, root, display.prefix)) for p in _walk(folder)])
-
-
-def builtin_suite(cache: Cache | None = None) -> Suite:
-    """The built-in pack's own tests, judged by the built-in rules."""
-    policy = default_policy(cache)
-    bench = Bench(policy, DEFAULT_METHODOLOGY, policy.tree, DisplayPaths())
-    tests = builtin_tests()
-    return Suite(tuple(tests), bench, tuple(dict.fromkeys(t.file for t in tests)))
-
-
-def suite_at(path: Path | None, isms: Path = Path("."), cache: Cache | None = None) -> Suite:
-    """The tests under `path`, judged by the ISMS in or above it (its methodology, the
-    built-in rules and its own), or, with no ISMS there, by the built-in rules and the
-    default methodology. `path` None: the policies folder of the ISMS at `isms`."""
-    from checker.policy import prepare
-
-    start = path if path is not None else isms
-    if not start.exists():
-        raise UsageError(f"{start}: no such file or folder")
-    try:
-        root: Path | None = find_root(start)
-    except ConfigError:
-        if path is None:
-            raise
-        root = None
-    if root is None:
-        policy = default_policy(cache)
-        bench = Bench(policy, DEFAULT_METHODOLOGY, policy.tree, DisplayPaths())
-        base, prefix = Path("."), ""
-    else:
-        policy = prepare(root, *_compilers(cache))
-        display = DisplayPaths.for_root(root)
-        tree = DiskTree(root, boundary=display.top)
-        bench = Bench(policy, isms_data(tree), tree, display)
-        base, prefix = root, display.prefix
-        if path is None:
-            start = root / policy.methodology.paths["policies"]
-    found = [start] if start.is_file() else (_walk(start) if start.is_dir() else [])
-    return _suite([(p, _shown(p, base, prefix)) for p in found], bench)
-
-
-def _tests(files: Sequence[tuple[Path, str]]) -> list[RuleTest]:
-    tests: list[RuleTest] = []
-    for path, shown in files:
-        tests += _load_file(DiskTree(path.parent), path.name, shown)
-    return tests
-
-
-def _suite(files: Sequence[tuple[Path, str]], bench: Bench) -> Suite:
-    return Suite(tuple(_tests(files)), bench, tuple(shown for _, shown in files))

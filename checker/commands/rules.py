@@ -37,9 +37,9 @@ class RuleSet:
 def rule_set(path: Path | None) -> RuleSet:
     """The built-in rules, or those that judge the ISMS at `path` (its own included),
     with their tests."""
-    from checker import ruletests
+    from checker import testsuites
 
-    tests = ruletests.builtin_tests()
+    tests = testsuites.builtin_tests()
     if path is not None:
         from checker.methodology import find_root
         from checker.policy import prepare
@@ -47,7 +47,7 @@ def rule_set(path: Path | None) -> RuleSet:
         root = find_root(path)
         policy = prepare(root)
         infos = policy.infos
-        tests += ruletests.isms_tests(root, policy)
+        tests += testsuites.isms_tests(root, policy)
     else:
         from checker.policy import builtin_infos
 

@@ -61,7 +61,7 @@ def parse(args: argparse.Namespace) -> TestOptions:
 
 
 def execute(options: TestOptions) -> int:
-    from checker import ruletests
+    from checker import ruletests, testsuites
     from checker.cache import Cache, default_dir
     from checker.outputs import write_atomic
     from checker.reporters.ruletests import junit, text
@@ -69,9 +69,9 @@ def execute(options: TestOptions) -> int:
     cache = Cache(default_dir())
     try:
         if options.builtin:
-            suite = ruletests.builtin_suite(cache)
+            suite = testsuites.builtin_suite(cache)
         else:
-            suite = ruletests.suite_at(options.path, cache=cache)
+            suite = testsuites.suite_at(options.path, cache=cache)
     finally:
         cache.save()
     if not suite.tests:
