@@ -61,7 +61,7 @@ def test_bash_registers_and_completes(bash_script: Path, tmp_path: Path) -> None
     assert set(COMMANDS) <= set(_bash(*here, "isms-check", ""))
     assert "examples" in _bash(*here, "isms-check", "")  # `isms-check PATH` checks PATH
     assert _bash(*here, "isms-check", "ex") == ["explain", "export", "examples"]
-    assert _bash(*here, "isms-check", "export", "r") == ["risks"]
+    assert _bash(*here, "isms-check", "export", "ri") == ["risks"]
     assert _bash(*here, "isms-check", "export", "") == list(EXPORTABLE)  # no file names yet
     assert _bash(*here, "isms-check", "export", "risks", "e") == ["examples"]  # then PATH
     assert _bash(*here, "isms-check", "export", "--format", "csv", "ri") == ["risks"]
