@@ -21,6 +21,7 @@ from checker.kinds import BY_NAME, KINDS, Kind
 from checker.loader import DisplayPaths, YamlProblem, entities_of, load_file
 from checker.methodology import find_root, load_methodology
 from checker.tree import DiskTree
+from checker.yamlwrite import plain_data
 
 EXPORTABLE: tuple[str, ...] = tuple(k.plural for k in KINDS)
 
@@ -31,6 +32,7 @@ class Sheet:
     rows: list[list[Any]]
     count: int  # records exported
     invalid: tuple[str, ...] = ()  # records that break their schema: values may be missing
+    lossy: tuple[str, ...] = ()  # valid records that the sheet does not give back the same
 
 
 def kind_named(plural: str) -> Kind:
@@ -71,7 +73,47 @@ def sheet(path: Path, plural: str, dates: bool) -> Sheet:
     _, records = read_records(path, kind)
     cols = columns(kind, extra_keys(kind, records))
     table = rows(kind, cols, records, dates)
-    return Sheet([c.heading for c in cols], table, len(records), _invalid(kind, records))
+    headings = [c.heading for c in cols]
+    invalid = _invalid(kind, records)
+    lossy = _lossy(kind, headings, table, records, set(invalid))
+    return Sheet(headings, table, len(records), invalid, lossy)
+
+
+def _lossy(
+    kind: Kind,
+    headings: list[str],
+    table: list[list[Any]],
+    records: Sequence[Mapping[str, Any]],
+    invalid: set[str],
+) -> tuple[str, ...]:
+    """The valid records that importing the sheet would not give back as they are
+    (empty values aside: absent, null, "" and [] read alike). The sheet is read back
+    with the importer itself, so this is what `import` would do."""
+    from checker.importer import Settings, convert
+    from checker.tabular import Table
+
+    back = convert(kind.name, Table(tuple(headings), _numbered(table)), Settings())
+    got = {kind.entity_id(r.data, None): _solid(plain_data(r.data)) for r in back.records}
+    out = []
+    for record in records:
+        name = str(kind.entity_id(record, None) or "(no id)")
+        if name not in invalid and got.get(name) != _solid(record):
+            out.append(name)
+    return tuple(out)
+
+
+def _numbered(table: list[list[Any]]) -> tuple[tuple[int, tuple[Any, ...]], ...]:
+    return tuple((n, tuple(row)) for n, row in enumerate(table, start=2))
+
+
+def _solid(value: Any) -> Any:
+    """`value` without its empty values, which the checker reads as absent."""
+    if isinstance(value, Mapping):
+        kept = {k: _solid(v) for k, v in value.items()}
+        return {k: v for k, v in kept.items() if v not in (None, "", [], {})}
+    if isinstance(value, list):
+        return [_solid(v) for v in value]
+    return value
 
 
 def _invalid(kind: Kind, records: Sequence[Mapping[str, Any]]) -> tuple[str, ...]:

@@ -66,6 +66,14 @@ def execute(options: ExportOptions) -> int:
     from checker.exporter import kind_named, sheet
 
     table = sheet(options.path, options.kind, dates=options.format == "xlsx")
+    if table.lossy:
+        sys.stderr.write(
+            console(
+                "isms-check: notice: records the sheet cannot give back exactly (x- keys "
+                f"inside a field, values of mixed shapes): {', '.join(table.lossy)}"
+            )
+            + "\n"
+        )
     if table.invalid:
         sys.stderr.write(
             console(

@@ -459,3 +459,30 @@ def test_a_title_above_the_headings_is_skipped(cli: Cli, tmp_path: Path) -> None
     ])  # fmt: skip
     run = cli("import", "risks", str(bad), "--out", str(target))
     assert 'bad.xlsx row 3, column "Likelihood"' in run.err  # rows as the sheet numbers them
+
+
+def test_export_names_what_the_sheet_cannot_give_back(cli: Cli, tmp_path: Path) -> None:
+    isms = new_isms(tmp_path / "isms")
+    (isms / "controls").mkdir()
+    (isms / "risks").mkdir()
+    (isms / "risks" / "r.yaml").write_text(
+        "- {id: R-1, title: T, owner: CIO, inherent: {likelihood: 1, impact: 1, x-why: old},"
+        " treatment: none, assessed: 2026-01-01}\n"
+        "- {id: R-2, title: T, owner: CIO, inherent: {likelihood: 1, impact: 1}, treatment: none,"
+        " assessed: 2026-01-01, controls: [], x-team: [a, b]}\n",
+        encoding="utf-8",
+    )
+    (isms / "waivers.yaml").write_text(
+        "- {rule: RT-001, target: R-1, reason: r, approved_by: CISO, date: 2026-01-01,"
+        " expires: 2026-06-01}\n"
+        "- {rule: RT-001, target: R-2, reason: r, approved_by: CISO, date: 2026-01-01,"
+        " expires: 2026-06-01}\n",
+        encoding="utf-8",
+    )
+    run = cli("export", "risks", str(isms), "-o", str(tmp_path / "r.xlsx"))
+    assert run.code == 0
+    assert "cannot give back exactly (x- keys inside a field, values of mixed shapes): R-1\n" in (
+        run.err
+    )
+    waivers = cli("export", "waivers", str(isms))
+    assert waivers.code == 0 and "notice" not in waivers.err
