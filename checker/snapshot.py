@@ -11,6 +11,7 @@ from checker.documents import Document, Documents
 from checker.errors import ConfigError
 from checker.evaluate import Evaluator
 from checker.findings import Result, number_occurrences
+from checker.judgements import Judgements
 from checker.kinds import FOLDER_KINDS
 from checker.loader import DisplayPaths, Source
 from checker.methodology import Methodology
@@ -95,9 +96,11 @@ def evaluate(
     base: Model | None = None,
     change: PolicyChange | None = None,
     documents: Documents | None = None,
+    memo: Judgements | None = None,
 ) -> Judgement:
     """Every result of the selected rules on one snapshot, waivers applied. `documents`
-    remembers checked files across the snapshots of one run."""
+    remembers checked files across the snapshots of one run, `memo` rule results
+    (judgements.py)."""
     m = policy.methodology
     notices: list[str] = []
     results: list[Result] = []
@@ -114,7 +117,7 @@ def evaluate(
     results += dup_results(model)
     results += ref_results(model, [i.id for i in policy.infos])
     rules = [r for r in policy.rules if r.info.id in selected]
-    evaluator = Evaluator(model, today, policy.engine)
+    evaluator = Evaluator(model, today, policy.engine, memo)
     results += evaluator.run(rules)  # every kind but waivers, judged last
     results = [r for r in results if r.rule in selected]
     results, matches = apply_waivers(results, model, today, selected)
