@@ -224,6 +224,8 @@ def to_xlsx(all_tables: Sequence[Table], today: datetime.date, title: str) -> by
             cell.font = Font(bold=True)
         for i, row in enumerate(table.rows, start=2):
             for j, value in enumerate(row, start=1):
+                if value == "":
+                    continue  # an empty cell, not an empty string
                 cell = sheet.cell(row=i, column=j)
                 if isinstance(value, int):
                     cell.value = value
