@@ -5,6 +5,7 @@ checks of each commit, byte-identical reruns, and hostile text through every for
 from __future__ import annotations
 
 import csv
+import datetime
 import io
 import json
 import re
@@ -104,9 +105,8 @@ def test_report_writes_every_format(tmp_path: Path, cli: Cli) -> None:
 
     html = page(out / "index.html")
     assert html.scripts == 0 and "link" not in html.tags and "img" not in html.tags
-    assert {"summary", "heatmaps", "posture", "register", "soa", "plans", "records", "findings"} <= set(
-        html.ids
-    )
+    sections = {"summary", "heatmaps", "posture", "register", "soa", "plans", "records", "findings"}
+    assert sections <= set(html.ids)
     assert html.classes.count("heatmap") == 2 and html.classes.count("chart") == 3
     source = (out / "index.html").read_text(encoding="utf-8")
     assert not re.search(r"""(?:href|src)\s*=\s*["']?(?!["']?#)|url\(|@import""", source)
@@ -164,11 +164,11 @@ def test_posture_equals_a_check_of_each_month(tmp_path: Path, cli: Cli) -> None:
     before = repo.state()
     history = History.open(repo.path)
     found = timeline(
-        history, DisplayPaths.for_root(repo.path), __import__("datetime").date(2026, 6, 15),
-        engine(), Documents(),
-    )  # fmt: skip
+        history, DisplayPaths.for_root(repo.path), datetime.date(2026, 6, 15), engine(), Documents()
+    )
     assert repo.state() == before  # read from objects only
-    assert [p.label for p in found.points] == ["2026-02", "2026-03", "2026-04", "2026-05", "2026-06"]
+    months = ["2026-02", "2026-03", "2026-04", "2026-05", "2026-06"]
+    assert [p.label for p in found.points] == months
     assert [p.day.isoformat() for p in found.points] == [
         "2026-02-28", "2026-03-31", "2026-04-30", "2026-05-31", "2026-06-15",
     ]  # fmt: skip
@@ -200,7 +200,8 @@ def test_same_repo_and_today_give_the_same_bytes(tmp_path: Path, cli: Cli) -> No
     repo = history_repo(tmp_path / "repo")
     first, second = tmp_path / "a", tmp_path / "b"
     assert cli("report", str(repo.path), "--out", str(first), "--today", TODAY).code == 0
-    assert cli("report", str(repo.path), "--out", str(second), "--today", TODAY, "--no-cache").code == 0
+    again = cli("report", str(repo.path), "--out", str(second), "--today", TODAY, "--no-cache")
+    assert again.code == 0
     names = sorted(p.name for p in first.iterdir())
     assert names == sorted(p.name for p in second.iterdir())
     for name in names:
@@ -215,7 +216,7 @@ def test_outside_git_posture_is_skipped_with_a_note(tmp_path: Path, cli: Cli) ->
     assert "notice: not a git repository: no posture over time" in run.err
     html = (out / "index.html").read_text(encoding="utf-8")
     assert "not a git repository: no posture over time" in html
-    assert "class=\"chart\"" not in html
+    assert 'class="chart"' not in html
     assert "not a git repository: no posture over time" in (out / "report.md").read_text()
 
 
@@ -247,7 +248,7 @@ def test_bad_arguments(tmp_path: Path, cli: Cli) -> None:
 HOSTILE_TEXTS = [
     "<script>alert(1)</script>",
     '"><img src=x onerror=alert(1)>',
-    "=HYPERLINK(\"http://evil\",\"x\")",
+    '=HYPERLINK("http://evil","x")',
     "+cmd|' /C calc'!A0",
     "-2+3",
     "@SUM(1)",
@@ -261,9 +262,7 @@ HOSTILE_TEXTS = [
 def test_hostile_text_is_escaped_in_every_format(tmp_path: Path, cli: Cli) -> None:
     isms = tmp_path / "isms"
     shutil.copytree(BASE, isms)
-    body = "".join(
-        risk_yaml(f"H-{i}", text, owner=text) for i, text in enumerate(HOSTILE_TEXTS)
-    )
+    body = "".join(risk_yaml(f"H-{i}", text, owner=text) for i, text in enumerate(HOSTILE_TEXTS))
     (isms / "risks" / "hostile.yaml").write_text(body, encoding="utf-8")
     out = tmp_path / "out"
     run = cli("report", str(isms), "--out", str(out), "--today", TODAY)
