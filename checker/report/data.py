@@ -632,6 +632,8 @@ def _posture(model: Model, timeline: Timeline | None) -> Posture:
     if timeline is None:
         return Posture("month", (), (), "posture over time was not asked for")
     points = tuple(timeline.points)
+    if not points and not timeline.note:
+        return Posture(timeline.by, (), (), "no commit of the ISMS is dated on or before today")
     markers: list[Marker] = []
     if points:
         first, last = points[0].day, points[-1].day
