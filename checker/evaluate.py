@@ -6,7 +6,6 @@ from __future__ import annotations
 
 import dataclasses
 import datetime
-import functools
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
 from typing import Any
@@ -14,7 +13,6 @@ from typing import Any
 from checker.cel import Engine, EvalError
 from checker.celnative.errors import BudgetError
 from checker.findings import Location, Outcome, Result
-from checker.judgements import Judgements, Key
 from checker.kinds import FOLDER_KINDS, KINDS
 from checker.loader import JsonPath
 from checker.model import Entity, Model
@@ -31,7 +29,6 @@ class Target:
     activation: Mapping[str, Any]
     locate: Callable[[JsonPath], Location]  # where a field of the target is written
     plain: Mapping[str, Any]  # the activation in the model's own values (budget guards)
-    key: Key | None = None  # what its results depend on, for Judgements (None: not kept)
 
 
 def isms_values(model: Model) -> dict[str, Any]:
@@ -61,14 +58,7 @@ def at_path(text: str) -> JsonPath:
 class Evaluator:
     """Holds the engine values of one model and evaluates rules against them."""
 
-    def __init__(
-        self,
-        model: Model,
-        today: datetime.date,
-        engine: Engine,
-        memo: Judgements | None = None,
-    ) -> None:
-        """`memo`: results remembered across the snapshots of a run (judgements.py)."""
+    def __init__(self, model: Model, today: datetime.date, engine: Engine) -> None:
         self.model = model
         self.engine = engine
         m = model.methodology
@@ -76,7 +66,6 @@ class Evaluator:
         for kind in FOLDER_KINDS:
             plain[kind.plural] = {e.id: e.values for e in model.unique(kind.name)}
         isms = engine.value(plain)
-        self.bound = memo.bind(plain, today) if memo is not None else None
         self.common: dict[str, Any] = {"today": engine.value(today), "isms": isms}
         # the native engine reads the model's values; another also gets them, for the
         # native twins of its rules that hold it to the same budget (Rule.guard)
@@ -135,16 +124,10 @@ class Evaluator:
                     "catalog": plain["catalog"][c.id],
                     "entity": plain["catalog"][c.id],
                 },
-                self._catalog_key(catalog_loc, plain["catalog"][c.id]),
             )
             for c in m.catalog
         ]
         self.targets = targets
-
-    def _catalog_key(self, location: Location, entry: Any) -> Key | None:
-        if self.bound is None:
-            return None
-        return ("catalog", location, self.bound.target_key(location, (), entry, None))
 
     def _target(self, e: Entity, values: Mapping[str, Any] | None = None) -> Target:
         """The target of entity `e`; `values`: its values if not the model's own."""
@@ -165,11 +148,7 @@ class Evaluator:
             line, column = e.source.position((*e.path, *path))
             return Location(e.source.file, line, column)
 
-        key = None
-        if self.bound is not None and values is e.values:
-            parent = e.parent.values if e.parent is not None else None
-            key = self.bound.target_key(e.source, e.path, values, parent)
-        return Target(e.kind, e.id, locate(()), activation, locate, plain, key)
+        return Target(e.kind, e.id, locate(()), activation, locate, plain)
 
     def waiver_targets(self, matches: Mapping[str, int | None]) -> list[Target]:
         """Waivers are judged last: `waiver.matches` counts the findings each waived
@@ -187,12 +166,7 @@ class Evaluator:
         for rule in rules:
             for resource in rule.resources:
                 for target in targets.get(resource, ()):
-                    if self.bound is not None and target.key is not None:
-                        result = self.bound.judge(
-                            rule, resource, target.key, functools.partial(judge, rule, target)
-                        )
-                    else:
-                        result = judge(rule, target)
+                    result = judge(rule, target)
                     if result is not None:
                         out.append(result)
         return out

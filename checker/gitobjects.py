@@ -68,6 +68,25 @@ class GitObjects:
         self.objects_read += 1
         return parts[0], parts[1], data
 
+    def prefetch(self, oids: list[str]) -> None:
+        """Reads the blobs not read yet in one round trip (all requests, then all answers),
+        instead of one request and answer each."""
+        wanted = [oid for oid in dict.fromkeys(oids) if oid not in self._blobs]
+        stdin, stdout = self._process.stdin, self._process.stdout
+        assert stdin is not None and stdout is not None
+        if not wanted:
+            return
+        stdin.write(b"".join(oid.encode("ascii") + b"\n" for oid in wanted))
+        stdin.flush()
+        for oid in wanted:
+            parts = stdout.readline().decode("utf-8", "surrogateescape").split()
+            if len(parts) == 3 and parts[2].isdigit():
+                data = stdout.read(int(parts[2]) + 1)[:-1]
+                self._blobs[oid] = data if parts[1] == "blob" else b""
+                self.objects_read += 1
+            else:
+                self._blobs[oid] = b""
+
     def blob(self, oid: str) -> bytes:
         found = self._blobs.get(oid)
         if found is None:
@@ -138,6 +157,9 @@ class SnapshotTree:
             else:
                 self.links.append(rel)
         self.dirs = dirs | {"."} if tree_oid else frozenset()
+        objects.prefetch(
+            [oid for rel, oid in sorted(self.blobs.items()) if rel.endswith(YAML_SUFFIXES)]
+        )
 
     def is_file(self, rel: str) -> bool:
         norm = inside(rel)

@@ -11,7 +11,6 @@ from checker.documents import Document, Documents
 from checker.errors import ConfigError
 from checker.evaluate import Evaluator
 from checker.findings import Result, number_occurrences
-from checker.judgements import Judgements
 from checker.kinds import FOLDER_KINDS
 from checker.loader import DisplayPaths, Source
 from checker.methodology import Methodology
@@ -96,11 +95,9 @@ def evaluate(
     base: Model | None = None,
     change: PolicyChange | None = None,
     documents: Documents | None = None,
-    memo: Judgements | None = None,
 ) -> Judgement:
     """Every result of the selected rules on one snapshot, waivers applied. `documents`
-    remembers checked files across the snapshots of one run, `memo` rule results
-    (judgements.py)."""
+    remembers checked files across the snapshots of one run."""
     m = policy.methodology
     notices: list[str] = []
     results: list[Result] = []
@@ -117,7 +114,7 @@ def evaluate(
     results += dup_results(model)
     results += ref_results(model, [i.id for i in policy.infos])
     rules = [r for r in policy.rules if r.info.id in selected]
-    evaluator = Evaluator(model, today, policy.engine, memo)
+    evaluator = Evaluator(model, today, policy.engine)
     results += evaluator.run(rules)  # every kind but waivers, judged last
     results = [r for r in results if r.rule in selected]
     results, matches = apply_waivers(results, model, today, selected)

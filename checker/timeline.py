@@ -31,7 +31,6 @@ from checker.errors import FatalError
 from checker.findings import Outcome
 from checker.gitobjects import GitObjects, SnapshotTree
 from checker.history import History
-from checker.judgements import Judgements
 from checker.loader import DisplayPaths
 from checker.methodology import isms_file
 from checker.model import Model
@@ -230,11 +229,10 @@ def timeline(
         return Timeline(by, note="no commits yet: no posture over time")
     under = history.prefix + "/" if history.prefix else ""
     points = []
-    memo = Judgements()
     with GitObjects(history.top) as objects:
         policies = _Policies(display, cel, documents)
         for label, day, commit in choose(commits, today, by):
-            context = _Context(objects, policies, history, commits, under, display, documents, memo)
+            context = _Context(objects, policies, history, commits, under, display, documents)
             points.append(_judge(context, label, day, commit))
         read = objects.objects_read
     return Timeline(by, tuple(points), objects_read=read, policies_loaded=len(policies.loaded))
@@ -249,7 +247,6 @@ class _Context:
     under: str  # the ISMS root's work-tree path, with a slash ("" at the top)
     display: DisplayPaths
     documents: Documents
-    memo: Judgements
 
 
 def _judge(c: _Context, label: str, day: datetime.date, commit: Commit) -> Point:
@@ -270,7 +267,7 @@ def _judge(c: _Context, label: str, day: datetime.date, commit: Commit) -> Point
         dates = last_changes(c.commits, commit.sha, c.under)
         snap = Snapshot(tree, c.display, dates, origin=origin)
         selected = {i.id for i in policy.infos}
-        judged = evaluate(policy, snap, day, selected, documents=c.documents, memo=c.memo)
+        judged = evaluate(policy, snap, day, selected, documents=c.documents)
     except FatalError as e:
         return skipped(f"not judged: {e}")
     counts = dict.fromkeys(SEVERITIES, 0)

@@ -209,6 +209,7 @@ def to_xlsx(all_tables: Sequence[Table], today: datetime.date, title: str) -> by
     from openpyxl import Workbook
     from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
     from openpyxl.styles import Font
+    from openpyxl.writer.excel import ExcelWriter
 
     stamp = datetime.datetime(today.year, today.month, today.day)
     workbook = Workbook()
@@ -237,7 +238,8 @@ def to_xlsx(all_tables: Sequence[Table], today: datetime.date, title: str) -> by
                     cell.data_type = "s"  # a string, even when it starts with "="
         sheet.freeze_panes = "A2"
     raw = io.BytesIO()
-    workbook.save(raw)
+    # ExcelWriter rather than Workbook.save, which dates the document `now`
+    ExcelWriter(workbook, zipfile.ZipFile(raw, "w", zipfile.ZIP_DEFLATED)).save()
     return _fixed_dates(raw.getvalue(), stamp)
 
 

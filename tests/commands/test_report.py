@@ -11,6 +11,7 @@ import json
 import re
 import shutil
 import subprocess
+import zipfile
 from html.parser import HTMLParser
 from pathlib import Path
 from typing import Any
@@ -206,6 +207,10 @@ def test_same_repo_and_today_give_the_same_bytes(tmp_path: Path, cli: Cli) -> No
     assert names == sorted(p.name for p in second.iterdir())
     for name in names:
         assert (first / name).read_bytes() == (second / name).read_bytes(), name
+    book = openpyxl.load_workbook(first / "report.xlsx")
+    assert book.properties.modified == book.properties.created == datetime.datetime(2026, 6, 15)
+    with zipfile.ZipFile(first / "report.xlsx") as archive:  # not "now", whenever it runs
+        assert {i.date_time for i in archive.infolist()} == {(2026, 6, 15, 0, 0, 0)}
 
 
 def test_outside_git_posture_is_skipped_with_a_note(tmp_path: Path, cli: Cli) -> None:
