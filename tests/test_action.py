@@ -40,6 +40,26 @@ def _expression(expr: str, inputs: dict[str, str], steps: dict[str, dict[str, st
     raise AssertionError(f"the test runner does not know the expression {expr}")
 
 
+CONDITION = re.compile(r"^\$\{\{\s*(.*?)\s*\}\}$")
+
+
+def _runs(condition: str, inputs: dict[str, str], failed: bool) -> bool:
+    """Whether the runner runs a step with this `if:`: the conditions the action uses
+    (`!cancelled()`, `inputs.NAME == 'VALUE'`, joined by &&); with none, only while no
+    step has failed."""
+    if not condition:
+        return not failed
+    text = CONDITION.sub(r"\1", condition.strip())
+    ok = "!cancelled()" in text or not failed
+    for part in (p.strip() for p in text.split("&&")):
+        if part == "!cancelled()":
+            continue
+        match = re.fullmatch(r"inputs\.([\w-]+) == '([^']*)'", part)
+        assert match, f"the test runner does not know the condition {part}"
+        ok = ok and inputs[match.group(1)] == match.group(2)
+    return ok
+
+
 def _outputs(path: Path) -> dict[str, str]:
     pairs = (
         line.split("=", 1) for line in path.read_text(encoding="utf-8").splitlines() if "=" in line
@@ -60,7 +80,16 @@ def run_action(
     runner_temp.mkdir()
     steps: dict[str, dict[str, str]] = {}
     logs = []
+    uploads: list[dict[str, str]] = []  # `uses:` steps are recorded, not run
+    failed = False
     for i, step in enumerate(ACTION["runs"]["steps"]):
+        if not _runs(step.get("if", ""), inputs, failed):
+            continue
+        if "uses" in step:
+            given = {k: EXPR.sub(lambda m: _expression(m.group(1), inputs, steps), str(v))
+                     for k, v in step.get("with", {}).items()}  # fmt: skip
+            uploads.append({"uses": step["uses"], **given})
+            continue
         assert "${{" not in step["run"], "inputs reach scripts only through env:"
         output_file = tmp / f"output-{i}"
         output_file.write_text("", encoding="utf-8")
@@ -73,6 +102,9 @@ def run_action(
             "GITHUB_OUTPUT": str(output_file),
             "GITHUB_STEP_SUMMARY": str(summary),
             "RUNNER_TEMP": str(runner_temp),
+            "GITHUB_SERVER_URL": "https://github.com",
+            "GITHUB_REPOSITORY": "o/r",
+            "GITHUB_RUN_ID": "42",
         }
         for key, value in (step.get("env") or {}).items():
             env[key] = EXPR.sub(lambda m: _expression(m.group(1), inputs, steps), str(value))
@@ -83,13 +115,17 @@ def run_action(
         logs.append(done)
         if "id" in step:
             steps[step["id"]] = _outputs(output_file)
-        if done.returncode != 0:
-            break
+        failed = failed or done.returncode != 0
     outputs = {
         name: EXPR.sub(lambda m: _expression(m.group(1), inputs, steps), spec["value"])
         for name, spec in ACTION["outputs"].items()
     }
-    return {"logs": logs, "outputs": outputs, "summary": summary.read_text(encoding="utf-8")}
+    return {
+        "logs": logs,
+        "outputs": outputs,
+        "summary": summary.read_text(encoding="utf-8"),
+        "uploads": uploads,
+    }
 
 
 @pytest.mark.slow
@@ -138,6 +174,60 @@ def test_action_outside_pull_requests_and_new_only(tmp_path: Path) -> None:
     check = result["logs"][1]
     assert check.returncode == 0, check.stdout + check.stderr  # R-9 existed before the change
     assert result["outputs"]["new"] == "0" and result["outputs"]["errors"] == "1"
+
+
+@pytest.mark.slow
+def test_action_writes_the_report_and_uploads_it(tmp_path: Path) -> None:
+    repo = isms_repo(tmp_path / "repo", date="2026-05-20")
+    repo.write("risks/r9.yaml", UNTREATED)
+    repo.commit("R-9", "2026-05-26")
+    result = run_action(repo.path, tmp_path, {"today": "2026-06-01", "report": "true"}, {})
+    _, check, report = result["logs"]
+    assert check.returncode == 1  # a failed check still gets its report
+    assert report.returncode == 0, report.stderr
+    assert (repo.path / "isms-check-report" / "index.html").is_file()
+    assert result["outputs"]["report"] == "isms-check-report"
+    assert result["uploads"] == [
+        {
+            "uses": "actions/upload-artifact@v4",
+            "name": "isms-check-report",
+            "path": "isms-check-report",
+            "if-no-files-found": "error",
+        }
+    ]
+    assert (
+        "[the run's artifacts](https://github.com/o/r/actions/runs/42#artifacts)"
+        in (result["summary"])
+    )
+
+
+def test_report_step_in_process(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    from checker.report import github
+
+    repo = isms_repo(tmp_path / "repo", date="2026-05-20")
+    monkeypatch.chdir(repo.path)
+    env = _env(tmp_path, today="2026-06-01", report_path="out/report")
+    env.update(GITHUB_SERVER_URL="https://github.com", GITHUB_REPOSITORY="o/r", GITHUB_RUN_ID="7")
+    assert github.main(env) == 0
+    assert (repo.path / "out" / "report" / "report.md").is_file()
+    assert _outputs(tmp_path / "output") == {"path": "out/report"}
+    summary = (tmp_path / "summary.md").read_text(encoding="utf-8")
+    assert "https://github.com/o/r/actions/runs/7#artifacts" in summary
+    assert "isms-check-report" in summary
+    env["GITHUB_RUN_ID"] = "7)[x](javascript:alert(1)"  # not a run id: no link at all
+    assert "](" not in github.summary(env)
+    assert github.main({**env, "INPUT_REPORT_PATH": "a\nb"}) == 2
+
+
+def test_report_input_is_off_by_default_and_uploads_the_same_folder() -> None:
+    assert ACTION["inputs"]["report"]["default"] == "false"
+    steps = {step.get("name"): step for step in ACTION["runs"]["steps"]}
+    write, upload = steps["Write the report"], steps["Upload the report"]
+    assert write["if"] == upload["if"] == "${{ !cancelled() && inputs.report == 'true' }}"
+    assert (
+        write["env"]["INPUT_REPORT_PATH"] == upload["with"]["path"] == "${{ inputs.report-path }}"
+    )
+    assert re.fullmatch(r"actions/upload-artifact@v\d+", upload["uses"])  # a pinned major
 
 
 # --- the step in process: checker.action.main(env) -----------------------------------------
