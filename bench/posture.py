@@ -3,9 +3,10 @@
 The repository: the generated ISMS of N risks (bench/generate.py, the same files as the
 `check` scenario's HEAD), given a history of 24 months in one `git fast-import` stream:
 the whole ISMS in the first month (December 2024), then each month a share of the
-entity files changed (`churn`, default 5%: a risk re-rated, a control reviewed...,
-here a line appended, so that each changed file is a new blob to read and parse). The
-last commit is the generated HEAD's tree, so a check of it is the `check` scenario.
+entity files rewritten (`churn`, default 5%: risks reassessed, controls reviewed), each
+file's dates as they were when it was written (`aged`), so that each changed file is a
+new blob to read and parse and no month holds records dated after it. The last commit
+is the generated HEAD's tree, so a check of it is the `check` scenario.
 
 Timed in this process, cold (no cache across runs), interleaved: one check
 (`engine.run`, what `isms-check check` does) and the posture (`timeline.timeline`, what
@@ -17,6 +18,7 @@ from __future__ import annotations
 
 import datetime
 import random
+import re
 import resource
 import statistics
 import time
@@ -35,9 +37,27 @@ def entity_files(repo: Path) -> list[str]:
     return sorted(git(repo, "ls-files").split())
 
 
+_DATE = re.compile(rb"\b(20\d\d)-(\d\d)-(\d\d)\b")
+
+
+def aged(text: bytes, months: int) -> bytes:
+    """`text` with every date `months` months earlier (days past 28 become 28): a file as
+    it was written that much before its final version, its dates consistent with the
+    commit that holds it (no record dated after its commit)."""
+
+    def earlier(m: re.Match[bytes]) -> bytes:
+        year, month, day = (int(g) for g in m.groups())
+        index = year * 12 + (month - 1) - months
+        return b"%04d-%02d-%02d" % (index // 12, index % 12 + 1, min(day, 28))
+
+    return _DATE.sub(earlier, text) if months else text
+
+
 def make_posture_repo(source: Path, out: Path, churn: float, seed: int = 1) -> None:
     """A 24-month history whose last commit holds the files of `source` (a generated
-    ISMS repository)."""
+    ISMS repository). A file written in month m holds the final text with its dates
+    23 - m months earlier, so each month's ISMS is as current as the final one was when
+    it was written, and files left alone go stale as the months pass."""
     files = entity_files(source)
     content = {rel: (source / rel).read_bytes() for rel in files}
     changing = [
@@ -47,13 +67,14 @@ def make_posture_repo(source: Path, out: Path, churn: float, seed: int = 1) -> N
     stream = FastImport()
     when = FIRST_MONTH
     for month in range(MONTHS):
+        back = MONTHS - 1 - month
         if month == 0:
-            changes = [(rel, content[rel] + b"# month 0\n") for rel in files]
+            changes = [(rel, aged(content[rel], back)) for rel in files]
         elif month == MONTHS - 1:
             changes = [(rel, content[rel]) for rel in files]  # the generated HEAD itself
         else:
             picked = rng.sample(changing, max(1, int(len(changing) * churn)))
-            changes = [(rel, content[rel] + f"# month {month}\n".encode()) for rel in picked]
+            changes = [(rel, aged(content[rel], back)) for rel in picked]
         stream.commit(timestamp(when), f"month {month}", changes)
         when = (when.replace(day=1) + datetime.timedelta(days=32)).replace(day=3)
     stream.write(out)
