@@ -323,3 +323,27 @@ def test_hostile_corpus_renders_in_every_format(tmp_path: Path, cli: Cli, case: 
         rows(out / f"{table}.csv")
     openpyxl.load_workbook(out / "report.xlsx")
     assert "\x1b" not in (out / "report.md").read_text(encoding="utf-8")
+
+
+def test_commits_that_cannot_be_judged_are_listed_with_the_reason(tmp_path: Path, cli: Cli) -> None:
+    repo = GitRepo(tmp_path / "repo")
+    repo.write("README.md", "before the ISMS\n")
+    repo.commit("start", "2026-01-05")
+    shutil.copytree(BASE, repo.path / "isms")
+    repo.commit("ISMS", "2026-02-10")
+    good = (repo.path / "isms" / "isms.yaml").read_text(encoding="utf-8")
+    repo.write("isms/isms.yaml", good.replace("appetite: 8", "appetite: [8]"))
+    repo.commit("broken isms.yaml", "2026-03-03")
+    repo.write("isms/isms.yaml", good)
+    repo.commit("fixed", "2026-04-04")
+    out = tmp_path / "out"
+    run = cli("report", str(repo.path / "isms"), "--out", str(out), "--today", "2026-04-30",
+              "--format", "md")  # fmt: skip
+    assert run.code == 0, run.err
+    posture = (out / "report.md").read_text(encoding="utf-8").split("## Posture over time")[1]
+    lines = posture.split("\n## ")[0].splitlines()
+    rows = [line for line in lines if re.match(r"\| \d{4}-\d\d \|", line)]
+    assert [r.split(" | ")[0] for r in rows] == ["| 2026-01", "| 2026-02", "| 2026-03", "| 2026-04"]
+    assert "the ISMS folder does not exist in this commit" in rows[0]
+    assert "not judged: isms.yaml is invalid" in rows[2] and "appetite" in rows[2]
+    assert rows[1].split(" | ")[3] == rows[3].split(" | ")[3] == "3"  # open risks (R-4 is closed)
