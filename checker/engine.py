@@ -16,6 +16,7 @@ from pathlib import Path
 from checker import __version__
 from checker.cache import Cache
 from checker.cel import Engine, engine
+from checker.celtypes import TypeCheck, remembered
 from checker.documents import Documents
 from checker.errors import ConfigError, FatalError, UsageError
 from checker.findings import Report, Result, RuleInfo
@@ -25,7 +26,7 @@ from checker.methodology import find_root, isms_file
 from checker.model import Model, PolicyChange
 from checker.options import Options, utc_today
 from checker.policy import Policy, builtin_infos, load_policy, prepare, select_rules
-from checker.schema import Validate
+from checker.rules import rule_file_paths
 from checker.snapshot import Snapshot, evaluate
 from checker.tree import DiskTree
 
@@ -42,7 +43,9 @@ def _policy_change(head: Policy, base: Policy) -> PolicyChange:
 
     def policy_files(p: Policy) -> dict[str, bytes]:
         folder = p.methodology.paths["policies"]
-        return {rel: p.tree.read_bytes(rel, MAX_FILE_BYTES) for rel in p.tree.yaml_files(folder)}
+        return {
+            rel: p.tree.read_bytes(rel, MAX_FILE_BYTES) for rel in rule_file_paths(p.tree, folder)
+        }
 
     before, after = policy_files(base), policy_files(head)
     files = sorted(f for f in before.keys() | after.keys() if before.get(f) != after.get(f))
@@ -91,7 +94,10 @@ def _run(options: Options, cache: Cache) -> tuple[Report, Model]:
     # base and head share most files: each is checked once, and not again until it changes
     documents = Documents(cache.store(f"documents {root}", prune=True))
     cel = engine(options.engine, cache)
-    head_policy = load_policy(head_tree, display, cel=cel, validate=documents.validate)
+    typecheck = remembered(cache.store("rule types"))
+    head_policy = load_policy(
+        head_tree, display, cel=cel, validate=documents.validate, typecheck=typecheck
+    )
 
     if not options.base:
         selected = _selection(head_policy, options, no_git, notices)
@@ -107,7 +113,7 @@ def _run(options: Options, cache: Cache) -> tuple[Report, Model]:
     base_tree = history.tree(commit)
     base_dates = history.last_changes(commit.hexsha) if not no_git else None
     base = Snapshot(base_tree, display, base_dates, origin=f"base {options.base}")
-    base_policy = _base_policy(base, options, notices, cel, documents.validate)
+    base_policy = _base_policy(base, options, notices, cel, documents, typecheck)
 
     # policy-from base: the base's rules, methodology and waivers judge the change; the
     # folder paths are the head's own, so that a change may move files
@@ -167,7 +173,12 @@ def _history(root: Path, options: Options) -> tuple[History | None, str]:
 
 
 def _base_policy(
-    base: Snapshot, options: Options, notices: list[str], cel: Engine, validate: Validate
+    base: Snapshot,
+    options: Options,
+    notices: list[str],
+    cel: Engine,
+    documents: Documents,
+    typecheck: TypeCheck,
 ) -> Policy | None:
     if isms_file(base.tree) is None:
         notices.append(
@@ -176,7 +187,14 @@ def _base_policy(
         )
         return None
     try:
-        return load_policy(base.tree, base.display, origin=base.origin, cel=cel, validate=validate)
+        return load_policy(
+            base.tree,
+            base.display,
+            origin=base.origin,
+            cel=cel,
+            validate=documents.validate,
+            typecheck=typecheck,
+        )
     except FatalError as e:
         if options.policy_from == "base":
             raise ConfigError(

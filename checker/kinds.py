@@ -110,4 +110,9 @@ def children(parent: str) -> tuple[Kind, ...]:
 
 
 # The documents that have a schema a user can ask for (`isms-check schema KIND`).
-DOCUMENTS: tuple[str, ...] = ("isms", *(k.schema for k in KINDS if k.parent is None), "rules")
+DOCUMENTS: tuple[str, ...] = (
+    "isms",
+    *(k.schema for k in KINDS if k.parent is None),
+    "rules",
+    "ruletests",
+)

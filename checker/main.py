@@ -22,7 +22,7 @@ from pathlib import Path
 from typing import Any
 
 from checker import __version__
-from checker.commands import Command, check, explain, report, rules, schema
+from checker.commands import Command, check, explain, report, rules, schema, test
 from checker.errors import FatalError, UsageError
 from checker.reporters.safe import console
 
@@ -34,6 +34,7 @@ COMMANDS: dict[str, Command[Any]] = {
         rules.COMMAND,
         explain.COMMAND,
         schema.COMMAND,
+        test.COMMAND,
         report.COMMAND,
     )
 }

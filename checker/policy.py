@@ -8,6 +8,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from checker.cel import Engine, engine
+from checker.celtypes import TypeCheck, check
 from checker.errors import UsageError
 from checker.findings import RuleInfo
 from checker.loader import DisplayPaths
@@ -44,6 +45,7 @@ def load_policy(
     origin: str = "",
     cel: Engine | None = None,
     validate: Validate = validate_text,
+    typecheck: TypeCheck = check,
 ) -> Policy:
     """The methodology and rules of the ISMS in `tree`, compiled by `cel` (default: the
     native engine); `origin` names a commit in messages; `validate` checks isms.yaml
@@ -51,15 +53,30 @@ def load_policy(
     m = load_methodology(tree, display, origin, validate)
     files = [*builtin_rule_files(), *org_rule_files(tree, m.paths["policies"], display)]
     cel = cel or engine()
-    rules = tuple(load_rules(files, cel, validate))
+    rules = tuple(load_rules(files, cel, validate, typecheck))
     return Policy(m, rules, _infos(rules), tree, cel)
 
 
-def prepare(path: Path) -> Policy:
-    """The working tree's policy (for `rules` and `explain` on an ISMS)."""
+def builtin_policy(
+    tree: FileTree,
+    display: DisplayPaths,
+    origin: str = "",
+    cel: Engine | None = None,
+    typecheck: TypeCheck = check,
+) -> Policy:
+    """The built-in rules alone, with the methodology of `tree` (rule tests outside an
+    ISMS)."""
+    m = load_methodology(tree, display, origin)
+    cel = cel or engine()
+    rules = tuple(load_rules(builtin_rule_files(), cel, typecheck=typecheck))
+    return Policy(m, rules, _infos(rules), tree, cel)
+
+
+def prepare(path: Path, cel: Engine | None = None, typecheck: TypeCheck = check) -> Policy:
+    """The working tree's policy (for `rules`, `explain` and `test` on an ISMS)."""
     root = find_root(path)
     display = DisplayPaths.for_root(root)
-    return load_policy(DiskTree(root, boundary=display.top), display)
+    return load_policy(DiskTree(root, boundary=display.top), display, cel=cel, typecheck=typecheck)
 
 
 def select_rules(

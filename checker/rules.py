@@ -15,7 +15,7 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from checker import schema
+from checker import celtypes, schema
 from checker.cel import CompileError, Engine, NativeEngine, Program
 from checker.celnative.functions import FUNCTIONS
 from checker.celnative.parser import syntax_problem
@@ -50,25 +50,39 @@ class RuleFile:
     shown: str  # how messages name it
 
 
+# Rule tests (`isms-check test`) live beside the rules; they are not rule files.
+TEST_FILE_SUFFIXES = ("_test.yaml", ".test.yaml", "_test.yml", ".test.yml")
+
+
+def is_test_file(rel: str) -> bool:
+    return rel.rsplit("/", 1)[-1].endswith(TEST_FILE_SUFFIXES)
+
+
+def rule_file_paths(tree: FileTree, folder: str) -> list[str]:
+    """The rule files under `folder`: every .yaml/.yml file but the rule tests."""
+    return [rel for rel in tree.yaml_files(folder) if not is_test_file(rel)]
+
+
 def builtin_rule_files() -> list[RuleFile]:
     tree = DiskTree(data_dir("policies"))
-    return [RuleFile(tree, rel, f"(built-in) policies/{rel}") for rel in tree.yaml_files(".")]
+    return [RuleFile(tree, rel, f"(built-in) policies/{rel}") for rel in rule_file_paths(tree, ".")]
 
 
 def org_rule_files(tree: FileTree, folder: str, display: DisplayPaths) -> list[RuleFile]:
-    return [RuleFile(tree, rel, display.of(rel)) for rel in tree.yaml_files(folder)]
+    return [RuleFile(tree, rel, display.of(rel)) for rel in rule_file_paths(tree, folder)]
 
 
 def load_rules(
     files: Iterable[RuleFile],
     compiler: Engine,
     validate: schema.Validate = schema.validate_text,
+    typecheck: celtypes.TypeCheck = celtypes.check,
 ) -> list[Rule]:
     """Every rule of `files`, in order; ids must be unique across all of them."""
     rules: list[Rule] = []
     seen: dict[str, str] = {}
     for f in files:
-        for rule in _load_file(f, compiler, validate):
+        for rule in _load_file(f, compiler, validate, typecheck):
             if rule.info.id in seen:
                 raise RuleError(
                     f"{rule.info.source}: rule id {rule.info.id} is already defined at "
@@ -98,7 +112,9 @@ def _native_twin(rule: Rule) -> Rule | None:
         return None
 
 
-def _load_file(f: RuleFile, compiler: Engine, validate: schema.Validate) -> list[Rule]:
+def _load_file(
+    f: RuleFile, compiler: Engine, validate: schema.Validate, typecheck: celtypes.TypeCheck
+) -> list[Rule]:
     shown = f.shown
     try:
         text = read_text(f.tree, f.rel)
@@ -111,7 +127,7 @@ def _load_file(f: RuleFile, compiler: Engine, validate: schema.Validate) -> list
         raise RuleError("rule file is invalid:\n  " + "\n  ".join(lines))
     lines_of_text = text.splitlines()
     return [
-        _compile_rule(raw, (("rules", i)), parsed, shown, lines_of_text, compiler)
+        _compile_rule(raw, (("rules", i)), parsed, shown, lines_of_text, compiler, typecheck)
         for i, raw in enumerate(parsed.data["rules"])
     ]
 
@@ -123,6 +139,7 @@ def _compile_rule(
     shown: str,
     text: Sequence[str],
     compiler: Engine,
+    typecheck: celtypes.TypeCheck,
 ) -> Rule:
     resource = raw["resource"]
     resources = tuple(resource) if isinstance(resource, list) else (resource,)
@@ -136,6 +153,9 @@ def _compile_rule(
         try:
             program = compiler.compile(expression)
             _check_names(program, known, resources)
+            wrong = typecheck(program, resources)
+            if wrong is not None:
+                raise CompileError(*wrong)
         except CompileError as e:
             where = _expression_position(text, line, column, e.line, e.column)
             what = syntax_problem(expression) or e.message

@@ -372,6 +372,7 @@ class Shape:
 
     types: frozenset[str]
     nested: str | None = None
+    inline: bool = False  # a mapping whose fields are written in place (isms.yaml's review)
 
 
 def _shape(node: Any, resolver: Any, name: str | None = None) -> Shape:
@@ -389,6 +390,7 @@ def _shape(node: Any, resolver: Any, name: str | None = None) -> Shape:
         return _shape(target, resolved.resolver, own or name)
     types = set(_types(node, resolver))
     nested = name if "properties" in node else None
+    inline = "properties" in node and name is None
     if "items" in node:
         nested = _shape(node["items"], resolver).nested or nested
     for branch in [
@@ -400,14 +402,19 @@ def _shape(node: Any, resolver: Any, name: str | None = None) -> Shape:
         sub = _shape(branch, resolver)
         types |= sub.types
         nested = nested or sub.nested
-    return Shape(frozenset(types), nested)
+    return Shape(frozenset(types), nested, inline and nested is None)
 
 
 @functools.cache
-def field_shapes(kind: str) -> dict[str, Shape]:
+def field_shapes(kind: str, *path: str) -> dict[str, Shape]:
     """Each field of `kind` (an entity or nested definition) with its Shape, in schema
     order: what the model normalises each entity by, so that it never restates a
-    schema's field list."""
+    schema's field list. `path`: the fields of an inline mapping inside it."""
     node, schema = _located(kind)
     resolver = _registry().resolver(base_uri=schema["$id"])
+    for part in path:  # an inline mapping's fields: ("review",) of isms
+        node = node.get("properties", {}).get(part, {})
+        if "$ref" in node:
+            resolved = resolver.lookup(node["$ref"])
+            node, resolver = resolved.contents, resolved.resolver
     return {field: _shape(sub, resolver) for field, sub in node.get("properties", {}).items()}

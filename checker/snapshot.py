@@ -4,7 +4,7 @@ files → documents → schema findings → entities → CEL results → waivers
 from __future__ import annotations
 
 import datetime
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 
 from checker.documents import Document, Documents
@@ -98,11 +98,25 @@ def evaluate(
 ) -> Judgement:
     """Every result of the selected rules on one snapshot, waivers applied. `documents`
     remembers checked files across the snapshots of one run."""
-    m = policy.methodology
     notices: list[str] = []
+    loaded = _load_files(snap, policy.methodology, policy.tree, documents or Documents(), notices)
+    judged = judge(policy, snap, loaded, today, selected, base, change)
+    return Judgement(judged.results, judged.model, [*notices, *judged.notices])
+
+
+def judge(
+    policy: Policy,
+    snap: Snapshot,
+    loaded: Mapping[str, Sequence[Document]],
+    today: datetime.date,
+    selected: set[str],
+    base: Model | None = None,
+    change: PolicyChange | None = None,
+) -> Judgement:
+    """Every result of the selected rules on the documents of one snapshot, by kind (a
+    rule test gives its own, read from the test file)."""
     results: list[Result] = []
     sources: dict[str, list[tuple[Source, bool]]] = {}
-    loaded = _load_files(snap, m, policy.tree, documents or Documents(), notices)
     for kind, docs in loaded.items():
         results += parse_results(d.parsed for d in docs)
         sources[kind] = []
@@ -110,7 +124,7 @@ def evaluate(
             for src, violations in zip(doc.parsed.sources, doc.violations, strict=True):
                 results += schema_results(kind, src, entity_id(kind, src), violations)
                 sources[kind].append((src, not violations))
-    model = build_model(m, snap.tree, sources, snap.dates, base, change)
+    model = build_model(policy.methodology, snap.tree, sources, snap.dates, base, change)
     results += dup_results(model)
     results += ref_results(model, [i.id for i in policy.infos])
     rules = [r for r in policy.rules if r.info.id in selected]
@@ -120,4 +134,4 @@ def evaluate(
     results, matches = apply_waivers(results, model, today, selected)
     waiver_rules = [r for r in rules if "waiver" in r.resources]
     results += evaluator.run(waiver_rules, {"waiver": evaluator.waiver_targets(matches)})
-    return Judgement(number_occurrences(results), model, notices)
+    return Judgement(number_occurrences(results), model, [])

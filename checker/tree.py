@@ -232,3 +232,39 @@ def _link_target(commit: Any, link: Any) -> Any:
             return found
         link = found
     return None
+
+
+class MemoryTree:
+    """Files held in memory, by relative path: the ISMS a rule test describes (its
+    methodology, and the evidence paths it says exist)."""
+
+    def __init__(self, files: dict[str, bytes]) -> None:
+        self._files = {norm: data for rel, data in files.items() if (norm := inside(rel))}
+
+    def is_file(self, rel: str) -> bool:
+        return inside(rel) in self._files
+
+    def is_dir(self, rel: str) -> bool:
+        norm = inside(rel)
+        return norm is not None and (
+            norm == "." or any(f.startswith(norm + "/") for f in self._files)
+        )
+
+    def read_bytes(self, rel: str, limit: int | None = None) -> bytes:
+        norm = inside(rel)
+        if norm is None or norm not in self._files:
+            raise FileNotFoundError(rel)
+        data = self._files[norm]
+        return data if limit is None else data[: limit + 1]
+
+    def files(self, folder: str) -> list[str]:
+        norm = inside(folder)
+        if norm == ".":
+            return sorted(self._files)
+        return sorted(f for f in self._files if norm and f.startswith(norm + "/"))
+
+    def yaml_files(self, folder: str) -> list[str]:
+        return [f for f in self.files(folder) if f.endswith(YAML_SUFFIXES)]
+
+    def outside(self, folder: str) -> list[str]:
+        return []

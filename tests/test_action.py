@@ -40,23 +40,20 @@ def _expression(expr: str, inputs: dict[str, str], steps: dict[str, dict[str, st
     raise AssertionError(f"the test runner does not know the expression {expr}")
 
 
-CONDITION = re.compile(r"^\$\{\{\s*(.*?)\s*\}\}$")
-
-
-def _runs(condition: str, inputs: dict[str, str], failed: bool) -> bool:
-    """Whether the runner runs a step with this `if:`: the conditions the action uses
-    (`!cancelled()`, `inputs.NAME == 'VALUE'`, joined by &&); with none, only while no
-    step has failed."""
-    if not condition:
-        return not failed
-    text = CONDITION.sub(r"\1", condition.strip())
-    ok = "!cancelled()" in text or not failed
-    for part in (p.strip() for p in text.split("&&")):
-        if part == "!cancelled()":
+def _condition(expr: str, inputs: dict[str, str], outcomes: dict[str, str]) -> bool:
+    """A step's `if:` (the few forms action.yml uses: terms joined by &&); none means
+    success(): every earlier step succeeded."""
+    if not expr:
+        return all(o == "success" for o in outcomes.values())
+    ok = True
+    for term in EXPR.sub(lambda m: m.group(1), expr).split("&&"):
+        term = term.strip()
+        if term in ("!cancelled()", "always()"):
             continue
-        match = re.fullmatch(r"inputs\.([\w-]+) == '([^']*)'", part)
-        assert match, f"the test runner does not know the condition {part}"
-        ok = ok and inputs[match.group(1)] == match.group(2)
+        left, op, right = re.fullmatch(r"(\S+) (==|!=) '([^']*)'", term).groups()  # type: ignore[union-attr]
+        parts = left.split(".")
+        value = inputs[parts[1]] if parts[0] == "inputs" else outcomes.get(parts[1], "skipped")
+        ok = ok and ((value == right) == (op == "=="))
     return ok
 
 
@@ -79,16 +76,19 @@ def run_action(
     runner_temp = tmp / "runner-temp"
     runner_temp.mkdir()
     steps: dict[str, dict[str, str]] = {}
-    logs = []
+    outcomes: dict[str, str] = {}
+    logs: dict[str, subprocess.CompletedProcess[str]] = {}
     uploads: list[dict[str, str]] = []  # `uses:` steps are recorded, not run
-    failed = False
     for i, step in enumerate(ACTION["runs"]["steps"]):
-        if not _runs(step.get("if", ""), inputs, failed):
+        name = step.get("id", step["name"])
+        if not _condition(str(step.get("if", "")), inputs, outcomes):
+            outcomes[name] = "skipped"
             continue
         if "uses" in step:
             given = {k: EXPR.sub(lambda m: _expression(m.group(1), inputs, steps), str(v))
                      for k, v in step.get("with", {}).items()}  # fmt: skip
             uploads.append({"uses": step["uses"], **given})
+            outcomes[name] = "success"
             continue
         assert "${{" not in step["run"], "inputs reach scripts only through env:"
         output_file = tmp / f"output-{i}"
@@ -112,10 +112,10 @@ def run_action(
             ["bash", "--noprofile", "--norc", "-eo", "pipefail", "-c", step["run"]],
             cwd=workspace, env=env, capture_output=True, text=True,
         )  # fmt: skip
-        logs.append(done)
+        logs[name] = done
+        outcomes[name] = "success" if done.returncode == 0 else "failure"
         if "id" in step:
             steps[step["id"]] = _outputs(output_file)
-        failed = failed or done.returncode != 0
     outputs = {
         name: EXPR.sub(lambda m: _expression(m.group(1), inputs, steps), spec["value"])
         for name, spec in ACTION["outputs"].items()
@@ -140,9 +140,12 @@ def test_action_on_a_pull_request(tmp_path: Path) -> None:
     event = {"pull_request": {"base": {"sha": base}, "head": {"sha": head}, "number": 7}}
 
     result = run_action(repo.path, tmp_path, {"today": "2026-06-01"}, event)
-    install, check = result["logs"]
+    install, check = result["logs"]["install"], result["logs"]["check"]
     assert install.returncode == 0, install.stderr
     assert check.returncode == 1, check.stdout + check.stderr  # judged by the base's appetite
+    tests = result["logs"]["Run the rule tests"]  # runs after a failed check too
+    assert tests.returncode == 0, tests.stdout + tests.stderr
+    assert "::notice title=isms-check test::no rule tests in the ISMS" in tests.stdout
 
     out = result["outputs"]
     assert out["errors"] == "1" and out["warnings"] == "1" and out["new"] == "2"
@@ -171,7 +174,7 @@ def test_action_outside_pull_requests_and_new_only(tmp_path: Path) -> None:
     repo.commit("unrelated change", "2026-05-27")
     event = {"pull_request": {"base": {"sha": base}}}
     result = run_action(repo.path, tmp_path, {"today": "2026-06-01", "new-only": "true"}, event)
-    check = result["logs"][1]
+    check = result["logs"]["check"]
     assert check.returncode == 0, check.stdout + check.stderr  # R-9 existed before the change
     assert result["outputs"]["new"] == "0" and result["outputs"]["errors"] == "1"
 
@@ -182,7 +185,7 @@ def test_action_writes_the_report_and_uploads_it(tmp_path: Path) -> None:
     repo.write("risks/r9.yaml", UNTREATED)
     repo.commit("R-9", "2026-05-26")
     result = run_action(repo.path, tmp_path, {"today": "2026-06-01", "report": "true"}, {})
-    _, check, report = result["logs"]
+    check, report = result["logs"]["check"], result["logs"]["report"]
     assert check.returncode == 1  # a failed check still gets its report
     assert report.returncode == 0, report.stderr
     assert (repo.path / "isms-check-report" / "index.html").is_file()
@@ -223,10 +226,9 @@ def test_report_input_is_off_by_default_and_uploads_the_same_folder() -> None:
     assert ACTION["inputs"]["report"]["default"] == "false"
     steps = {step.get("name"): step for step in ACTION["runs"]["steps"]}
     write, upload = steps["Write the report"], steps["Upload the report"]
-    assert write["if"] == upload["if"] == "${{ !cancelled() && inputs.report == 'true' }}"
-    assert (
-        write["env"]["INPUT_REPORT_PATH"] == upload["with"]["path"] == "${{ inputs.report-path }}"
-    )
+    assert "inputs.report == 'true'" in write["if"] and write["if"] == upload["if"]
+    folder = "${{ inputs.report-path }}"
+    assert write["env"]["INPUT_REPORT_PATH"] == upload["with"]["path"] == folder
     assert re.fullmatch(r"actions/upload-artifact@v\d+", upload["uses"])  # a pinned major
 
 
@@ -327,3 +329,55 @@ def test_pull_request_base_from_the_event(tmp_path: Path) -> None:
     assert action.pr_base({**env, "INPUT_BASE": " main "}) == "main"
     assert action.pr_base({**env, "GITHUB_EVENT_NAME": "push"}) == ""
     assert action.pr_base({**env, "GITHUB_EVENT_PATH": str(tmp_path / "missing")}) == ""
+
+
+def _example(tmp_path: Path) -> Path:
+    import shutil
+
+    shutil.copytree(ROOT / "examples", tmp_path / "isms")
+    return tmp_path / "isms"
+
+
+def test_rule_tests_step_runs_the_isms_tests(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    from checker import action_tests
+
+    isms = _example(tmp_path)
+    junit = tmp_path / "tests.xml"
+    env = {"INPUT_PATH": str(isms), "INPUT_RULE_TESTS_JUNIT": str(junit)}
+    assert action_tests.main(env) == 0
+    out = capsys.readouterr().out
+    assert "2 tests in 1 file: 2 passed, 0 failed, 0 errors" in out
+    assert "::error" not in out and junit.is_file()
+
+    test_file = isms / "policies" / "tests" / "org.test.yaml"
+    test_file.write_text(
+        test_file.read_text(encoding="utf-8").replace("pass: [R-2]", "pass: [R-1]"),
+        encoding="utf-8",
+    )
+    assert action_tests.main(env) == 1
+    errors = [ln for ln in capsys.readouterr().out.splitlines() if ln.startswith("::error")]
+    assert errors == [
+        "::error file=policies/tests/org.test.yaml,line=5,title=FAIL ORG-001%3A a Critical risk "
+        "owned by an engineer fails%2C one owned by the CISO passes::R-1 should pass but failed: "
+        "Risk R-1 has a Critical inherent level (20) but is owned by Platform engineer, not by "
+        "an executive"
+    ]
+
+
+def test_rule_tests_step_modes(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    from checker import action_tests
+
+    isms = _example(tmp_path)
+    import shutil
+
+    shutil.rmtree(isms / "policies" / "tests")
+    assert action_tests.main({"INPUT_PATH": str(isms)}) == 0  # auto: none is fine
+    assert "no rule tests in the ISMS" in capsys.readouterr().out
+    assert action_tests.main({"INPUT_PATH": str(isms), "INPUT_RULE_TESTS": "true"}) == 1
+    assert capsys.readouterr().out.startswith("::error title=isms-check test::rule-tests: true")
+    assert action_tests.main({"INPUT_PATH": str(isms), "INPUT_RULE_TESTS": "false"}) == 0
+    assert capsys.readouterr().out == ""
+    assert action_tests.main({"INPUT_PATH": str(isms), "INPUT_RULE_TESTS": "maybe"}) == 2
+    assert "input rule-tests: 'maybe' is not one of auto, true, false" in capsys.readouterr().err

@@ -25,6 +25,7 @@ def test_wheel_installs_and_runs_outside_the_source_tree(tmp_path: Path) -> None
     wheel = next(dist.glob("isms_check-*.whl"))
     names = zipfile.ZipFile(wheel).namelist()
     assert "checker/policies/risk-treatment.yaml" in names
+    assert "checker/policies/tests/risk-treatment.test.yaml" in names
     assert "checker/schemas/risk.schema.json" in names
     assert "checker/catalogs/iso27001-2022.yaml" in names
 
@@ -52,4 +53,13 @@ def test_wheel_installs_and_runs_outside_the_source_tree(tmp_path: Path) -> None
     rules = subprocess.run(
         [str(exe), "rules"], cwd=work, capture_output=True, text=True, check=True
     )
-    assert len(rules.stdout.splitlines()) == 34
+    assert len(rules.stdout.splitlines()) == len(json.loads(
+        subprocess.run([str(exe), "rules", "--format", "json"], cwd=work, capture_output=True,
+                       text=True, check=True).stdout
+    ))  # fmt: skip
+    assert "(no tests)" not in rules.stdout.replace("ISMS-PARSE", "").split("\n", 1)[0]
+    builtin = subprocess.run(
+        [str(exe), "test", "--builtin"], cwd=work, capture_output=True, text=True
+    )
+    assert builtin.returncode == 0, builtin.stdout + builtin.stderr
+    assert ", 0 failed, 0 errors" in builtin.stdout.splitlines()[-1]

@@ -33,7 +33,9 @@ _DATE = re.compile(r"\b(\d{4}-\d{2}-\d{2})\b")
 
 
 def test_manifest() -> None:
-    [hook] = yaml.safe_load((ROOT / ".pre-commit-hooks.yaml").read_text(encoding="utf-8"))
+    hook, tests = yaml.safe_load((ROOT / ".pre-commit-hooks.yaml").read_text(encoding="utf-8"))
+    assert tests["id"] == "isms-check-test" and tests["entry"] == "isms-check test"
+    assert tests["pass_filenames"] is False and tests["files"] == hook["files"]
     assert hook["id"] == "isms-check"
     assert hook["language"] == "python"
     assert hook["pass_filenames"] is False
@@ -74,11 +76,13 @@ def _shift_dates(folder: Path, days: int) -> None:
         path.write_text(_DATE.sub(shift, path.read_text(encoding="utf-8")), encoding="utf-8")
 
 
-def _try_repo(hook_repo: Path, isms: Path) -> subprocess.CompletedProcess[str]:
+def _try_repo(
+    hook_repo: Path, isms: Path, hook: str = "isms-check"
+) -> subprocess.CompletedProcess[str]:
     env = {k: v for k, v in os.environ.items() if not k.startswith(("GIT_", "PRE_COMMIT"))}
     env.update(GIT_CONFIG_GLOBAL=os.devnull, GIT_CONFIG_SYSTEM=os.devnull, NO_COLOR="1")
     return subprocess.run(
-        [sys.executable, "-m", "pre_commit", "try-repo", str(hook_repo), "isms-check",
+        [sys.executable, "-m", "pre_commit", "try-repo", str(hook_repo), hook,
          "--all-files", "--color", "never", "--verbose"],
         cwd=isms,
         env=env,
@@ -115,3 +119,25 @@ def test_try_repo_passes_clean_isms_and_fails_broken_risk(tmp_path: Path) -> Non
     assert re.search(r"^isms-check\.+Failed$", broken.stdout, re.M), broken.stdout
     assert "risks/ransomware.yaml:" in broken.stdout
     assert "error ISMS-PARSE" in broken.stdout
+
+
+@pytest.mark.slow
+def test_try_repo_runs_the_rule_tests(tmp_path: Path) -> None:
+    """The second hook runs the example's rule tests; a test that no longer holds fails it."""
+    hook_repo = _snapshot(tmp_path / "isms-check")
+    isms = GitRepo(tmp_path / "isms")
+    shutil.copytree(ROOT / "examples", isms.path, dirs_exist_ok=True)
+    isms.commit("ISMS", "2026-11-27")
+
+    clean = _try_repo(hook_repo, isms.path, "isms-check-test")
+    assert clean.returncode == 0, clean.stdout + clean.stderr
+    assert re.search(r"^isms-check rule tests\.+Passed$", clean.stdout, re.M), clean.stdout
+
+    test_file = isms.path / "policies" / "tests" / "org.test.yaml"
+    text = test_file.read_text(encoding="utf-8")
+    test_file.write_text(text.replace("fail: [R-1]", "fail: [R-2]"), encoding="utf-8")
+    isms.commit("a wrong test", "2026-11-27")
+    broken = _try_repo(hook_repo, isms.path, "isms-check-test")
+    assert broken.returncode == 1, broken.stdout + broken.stderr
+    assert "R-2 should fail but passed" in broken.stdout
+    assert "R-1 should pass" not in broken.stdout  # R-1 is in neither list now

@@ -6,14 +6,16 @@ from __future__ import annotations
 import argparse
 import sys
 import textwrap
+from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
 from checker.commands import Command
-from checker.commands.rules import rule_infos
+from checker.commands.rules import rule_set
 from checker.errors import UsageError
 from checker.findings import RuleInfo
 from checker.reporters.safe import console
+from checker.ruletests import RuleTest
 
 
 @dataclass(frozen=True)
@@ -38,7 +40,19 @@ def _code(label: str, expression: str) -> str:
     return "\n".join([label + lines[0], *(" " * len(label) + ln for ln in lines[1:])])
 
 
-def page(info: RuleInfo) -> str:
+MAX_TESTS_SHOWN = 3
+
+
+def _tests(tests: Sequence[RuleTest]) -> list[str]:
+    """The rule's tests as examples: the first few as written, a line for the rest."""
+    out = ["", f"Tests ({len(tests)}; `isms-check test` runs them)"]
+    for t in tests[:MAX_TESTS_SHOWN]:
+        out += [f"  {t.file}:{t.line}", *("    " + ln for ln in t.text.splitlines())]
+    out += [f"  {t.file}:{t.line}  {t.name}" for t in tests[MAX_TESTS_SHOWN:]]
+    return out
+
+
+def page(info: RuleInfo, tests: Sequence[RuleTest] = ()) -> str:
     sections = [
         f"{info.id}: {info.title}",
         f"severity: {info.severity.value}    resource: {info.resource}",
@@ -57,6 +71,8 @@ def page(info: RuleInfo) -> str:
         sections += ["", "How to fix it", _prose(info.remediation)]
     if info.example:
         sections += ["", "Example", *("  " + ln for ln in info.example.rstrip().splitlines())]
+    if tests:
+        sections += _tests(tests)
     sections += ["", f"defined in: {info.source}"]
     return "\n".join(sections) + "\n"
 
@@ -73,11 +89,12 @@ def parse(args: argparse.Namespace) -> ExplainOptions:
 
 
 def execute(options: ExplainOptions) -> int:
-    infos = {i.id: i for i in rule_infos(options.path)}
+    rules = rule_set(options.path)
+    infos = {i.id: i for i in rules.infos}
     info = infos.get(options.rule.upper())
     if info is None:
         raise UsageError(f"no rule {options.rule}: `isms-check rules` lists them")
-    sys.stdout.write(console(page(info)))
+    sys.stdout.write(console(page(info, rules.tests.get(info.id, ()))))
     return 0
 
 

@@ -50,3 +50,24 @@ def test_long_expressions_break_before_operators() -> None:
 def test_execute_without_argparse(capsys: pytest.CaptureFixture[str]) -> None:
     assert explain.execute(explain.ExplainOptions("st-006")) == 0
     assert capsys.readouterr().out.startswith("ST-006: ")
+
+
+def test_an_isms_own_rule_shows_its_tests_as_examples(cli: Cli, tmp_path: Path) -> None:
+    import shutil
+
+    isms = tmp_path / "isms"
+    shutil.copytree(EXAMPLES, isms)
+    (isms / "policies" / "tests").mkdir(exist_ok=True)  # the example has its own
+    (isms / "policies" / "tests" / "org.test.yaml").write_text(
+        "tests:\n"
+        "  - name: an intern may not own a critical risk\n"
+        "    rule: ORG-001\n"
+        "    today: 2026-11-01\n"
+        "    fail: []\n",
+        encoding="utf-8",
+    )
+    code, out, _ = cli("explain", "org-001", str(isms))
+    assert code == 0
+    tests = out[out.index("Tests (1; `isms-check test` runs them)") :]
+    assert "policies/tests/org.test.yaml:2" in tests
+    assert "      - name: an intern may not own a critical risk" in tests

@@ -51,7 +51,7 @@ def shape(node: Any) -> Any:
 def test_the_files_are_the_known_ones() -> None:
     assert schema.schema_names() == tuple(f for f in FILES if f != "common")
     assert set(schema.KINDS) <= set(FILES)
-    assert {*ENTITY_FILES, "isms", "waiver", "rules", "common"} == set(FILES)
+    assert {*ENTITY_FILES, "isms", "waiver", "rules", "ruletests", "common"} == set(FILES)
 
 
 @pytest.mark.parametrize("name", FILES)
