@@ -23,6 +23,10 @@ _TREE = "40000"
 _SUBMODULE = "160000"
 
 
+class GitObjectsError(OSError):
+    """`git cat-file` stopped answering."""
+
+
 class GitObjects:
     """One `git cat-file --batch` process for a repository; use as a context manager."""
 
@@ -46,10 +50,22 @@ class GitObjects:
 
     def close(self) -> None:
         if self._process.stdin is not None and not self._process.stdin.closed:
-            self._process.stdin.close()
+            try:
+                self._process.stdin.close()
+            except OSError:  # the process is gone, with requests still buffered
+                pass
         if self._process.stdout is not None:
             self._process.stdout.close()
         self._process.wait()
+
+    def _send(self, requests: bytes) -> None:
+        stdin = self._process.stdin
+        assert stdin is not None
+        try:
+            stdin.write(requests)
+            stdin.flush()
+        except OSError as e:  # the process is gone (BrokenPipeError)
+            raise GitObjectsError(f"git cat-file stopped answering: {e}") from e
 
     def read(self, name: str) -> tuple[str, str, bytes] | None:
         """(object id, type, content) of the object `name` (an id or `REV:PATH`), or None
@@ -58,9 +74,10 @@ class GitObjects:
         assert stdin is not None and stdout is not None
         if "\n" in name:
             return None
-        stdin.write(name.encode("utf-8", "surrogateescape") + b"\n")
-        stdin.flush()
+        self._send(name.encode("utf-8", "surrogateescape") + b"\n")
         header = stdout.readline().decode("utf-8", "surrogateescape").rstrip("\n")
+        if not header:
+            raise GitObjectsError("git cat-file stopped answering")
         parts = header.split(" ")
         if len(parts) != 3 or not parts[2].isdigit():  # "NAME missing", "NAME ambiguous"
             return None
@@ -76,10 +93,12 @@ class GitObjects:
         assert stdin is not None and stdout is not None
         if not wanted:
             return
-        stdin.write(b"".join(oid.encode("ascii") + b"\n" for oid in wanted))
-        stdin.flush()
+        self._send(b"".join(oid.encode("ascii") + b"\n" for oid in wanted))
         for oid in wanted:
-            parts = stdout.readline().decode("utf-8", "surrogateescape").split()
+            line = stdout.readline()
+            if not line:
+                raise GitObjectsError("git cat-file stopped answering")
+            parts = line.decode("utf-8", "surrogateescape").split()
             if len(parts) == 3 and parts[2].isdigit():
                 data = stdout.read(int(parts[2]) + 1)[:-1]
                 self._blobs[oid] = data if parts[1] == "blob" else b""

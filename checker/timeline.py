@@ -29,7 +29,7 @@ from checker.cel import Engine
 from checker.documents import Documents
 from checker.errors import FatalError
 from checker.findings import Outcome
-from checker.gitobjects import GitObjects, SnapshotTree
+from checker.gitobjects import GitObjects, GitObjectsError, SnapshotTree
 from checker.history import History
 from checker.loader import DisplayPaths
 from checker.methodology import isms_file
@@ -78,7 +78,7 @@ def read_log(history: History) -> list[Commit]:
     """Every commit reachable from HEAD, newest first: one `git log` call."""
     if not history.has_commits():
         return []
-    out = history._git("log", "HEAD", "--format=%x1e%H%x1f%P%x1f%ct", "--name-only", "--no-renames")
+    out = history.log("HEAD", "--format=%x1e%H%x1f%P%x1f%ct", "--name-only", "--no-renames")
     commits = []
     for chunk in out.split("\x1e"):
         lines = chunk.strip("\n").split("\n")
@@ -231,9 +231,12 @@ def timeline(
     points = []
     with GitObjects(history.top) as objects:
         policies = _Policies(display, cel, documents)
-        for label, day, commit in choose(commits, today, by):
-            context = _Context(objects, policies, history, commits, under, display, documents)
-            points.append(_judge(context, label, day, commit))
+        context = _Context(objects, policies, history, commits, under, display, documents)
+        try:
+            for label, day, commit in choose(commits, today, by):
+                points.append(_judge(context, label, day, commit))
+        except GitObjectsError as e:
+            return Timeline(by, note=f"the history could not be read ({e}): no posture over time")
         read = objects.objects_read
     return Timeline(by, tuple(points), objects_read=read, policies_loaded=len(policies.loaded))
 
