@@ -10,6 +10,7 @@ snapshot, as a link out of the repository is in a check.
 
 from __future__ import annotations
 
+import contextlib
 import posixpath
 import subprocess
 from collections.abc import Mapping
@@ -50,10 +51,8 @@ class GitObjects:
 
     def close(self) -> None:
         if self._process.stdin is not None and not self._process.stdin.closed:
-            try:
+            with contextlib.suppress(OSError):  # gone, with requests still buffered
                 self._process.stdin.close()
-            except OSError:  # the process is gone, with requests still buffered
-                pass
         if self._process.stdout is not None:
             self._process.stdout.close()
         self._process.wait()
