@@ -10,6 +10,7 @@ missing Chromium fails it.
 from __future__ import annotations
 
 import os
+import re
 import shutil
 import subprocess
 from collections import Counter
@@ -89,6 +90,27 @@ def test_chromium_draws_the_heat_maps_and_the_posture(tmp_path: Path, cli: Cli) 
     # the posture points (a colour nothing else uses) at several places on the time axis
     assert counts[point] >= 5 * 3 * 20, counts[point]
     assert len(columns.get(point, set())) >= 4
+
+
+@pytest.mark.slow
+def test_chromium_prints_it_on_a4(tmp_path: Path, cli: Cli) -> None:
+    repo = history_repo(tmp_path / "repo")
+    out = tmp_path / "out"
+    assert cli("report", str(repo.path), "--out", str(out), "--today", TODAY).code == 0
+    pdf = tmp_path / "page.pdf"
+    done = subprocess.run(
+        [browser(), "--headless", "--no-sandbox", "--disable-gpu", "--no-pdf-header-footer",
+         f"--print-to-pdf={pdf}", (out / "index.html").resolve().as_uri()],
+        capture_output=True, text=True, timeout=120, check=False,
+        env={**os.environ, "HOME": str(tmp_path)},
+    )  # fmt: skip
+    assert done.returncode == 0 and pdf.is_file(), done.stderr
+    data = pdf.read_bytes()
+    boxes = re.findall(rb"/MediaBox\s*\[\s*0\s+0\s+([\d.]+)\s+([\d.]+)\s*\]", data)
+    assert boxes and all(
+        (round(float(w)), round(float(h))) == (595, 842) for w, h in boxes
+    )  # A4 in points (the page's @page rule)
+    assert len(re.findall(rb"/Type\s*/Page\b", data)) >= 3  # sections start new pages
 
 
 def test_the_readme_shows_the_example_report() -> None:
