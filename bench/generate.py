@@ -41,7 +41,7 @@ from typing import Any
 
 from bench.gitstream import FastImport, timestamp
 
-GENERATOR_VERSION = 1
+GENERATOR_VERSION = 2  # 2: isms.yaml sets `established` and `soa` (format 1.1)
 TODAY = datetime.date(2026, 11, 27)
 MANIFEST = "isms-bench.json"  # inside .git/, so that `git status` stays clean
 REPO_ROOT = Path(__file__).resolve().parents[1]
@@ -872,6 +872,10 @@ review:
   acceptance_max_days: 365
   warn_days: 30
 catalog: iso27001:2022
+# started this year: the audit programme and management review rules (AUD-001, MR-001)
+# apply from 2027-06-01; the generated repository has no management-system records
+established: 2026-06-01
+soa: {version: "1", approved: {by: CEO, date: 2026-06-01}}
 paths: {risks: risks, controls: controls, plans: plans, policies: policies, waivers: waivers.yaml}
 """
 

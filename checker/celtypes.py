@@ -26,7 +26,7 @@ from lark import Token, Tree
 
 from checker.cache import Store, digest
 from checker.kinds import BY_NAME, FOLDER_KINDS, variables
-from checker.schema import field_shapes
+from checker.schema import field_shapes, fingerprint
 
 if TYPE_CHECKING:
     from checker.cel import Program
@@ -92,6 +92,11 @@ DERIVED: Mapping[str, Mapping[str, Type]] = {
         "missing_evidence": list_of(STRING),
     },
     "waiver": {"id": STRING, "matches": INT},
+    "plan": {"approvals": list_of(obj("approval"))},
+    "objective": {"last_measured": TIMESTAMP},
+    "audit": {"missing_report": BOOL},
+    "review": {"missing_minutes": BOOL},
+    "nonconformity": {"source_id": STRING},
 }
 RECORDED: Mapping[str, Type] = {
     "recorded": list_of(obj("$recorded")),
@@ -102,6 +107,7 @@ RECORDED: Mapping[str, Type] = {
 BUILT: Mapping[str, Mapping[str, Type]] = {
     "$recorded": {"field": STRING, "date": TIMESTAMP},
     "$catalog": {"id": STRING, "title": STRING, "theme": STRING},
+    "$clause": {"id": STRING, "title": STRING},
     "$change": {"methodology": list_of(STRING), "policies": list_of(STRING), "waivers": BOOL},
 }
 _COARSE = {"date": TIMESTAMP, "string": STRING, "integer": INT, "number": DOUBLE, "boolean": BOOL}
@@ -150,6 +156,8 @@ def _isms_fields() -> dict[str, Type]:
             "change": obj("$change"),
             "catalog": map_of(obj("$catalog")),
             "ids": map_of(list_of(STRING)),
+            "clauses": map_of(obj("$clause")),
+            "established": TIMESTAMP,
         }
     )
     for kind in FOLDER_KINDS:
@@ -159,7 +167,7 @@ def _isms_fields() -> dict[str, Type]:
 
 def variable_types(resources: tuple[str, ...]) -> dict[str, Type]:
     """The variables a rule on `resources` sees, with their types."""
-    entities = [obj(r) if r in BY_NAME else obj("$catalog") for r in resources if r != "isms"]
+    entities = [obj(r) if r in BY_NAME else obj(f"${r}") for r in resources if r != "isms"]
     if "isms" in resources:
         entities.append(obj("$isms"))
     out: dict[str, Type] = {
@@ -172,7 +180,7 @@ def variable_types(resources: tuple[str, ...]) -> dict[str, Type]:
     }
     for resource in resources:
         for name in variables(resource):
-            ref = "$catalog" if name == "catalog" else name
+            ref = f"${name}" if name in ("catalog", "clause") else name
             out[name] = obj(ref).called(name)
     return out
 
@@ -194,12 +202,19 @@ def check(program: Program, resources: tuple[str, ...]) -> Problem | None:
     return problem(program.ast, resources)
 
 
+@functools.cache
+def _assumed() -> str:
+    """What a type check assumes besides the expression: the schemas and the derived and
+    built values above (a development build changes them without a new version)."""
+    return digest(fingerprint(), repr(DERIVED), repr(BUILT))
+
+
 def remembered(store: Store) -> TypeCheck:
     """`check`, remembered in `store` (a namespace of the cache across runs) by the
     expression's text: a warm run neither parses an expression nor walks it."""
 
     def typecheck(program: Program, resources: tuple[str, ...]) -> Problem | None:
-        key = digest("types", program.source, *resources)
+        key = digest("types", _assumed(), program.source, *resources)
         found = store.get(key)
         if not isinstance(found, tuple):  # not there (or, from a damaged cache, not one)
             found = check(program, resources) or ()

@@ -56,13 +56,13 @@ class Documents:
         except OSError as e:  # OutsideError: a link that leads out of the repository
             problem = YamlProblem(f"cannot read the file: {e.strerror or e}")
             return Document(ParsedFile(shown, problem=problem))
-        key = digest(kind, shown, raw, str(empty_ok))
+        key = digest(schema.fingerprint(), kind, shown, raw, str(empty_ok))
         return self._remembered(key, lambda: _check(kind, raw, shown, empty_ok), Document)
 
     def validate(self, kind: str, text: str, instance: Any) -> tuple[Violation, ...]:
         """`kind`'s schema violations of a document parsed from `text` (isms.yaml, rule
         files), remembered by the text like the entity files."""
-        key = digest("violations", kind, text)
+        key = digest("violations", schema.fingerprint(), kind, text)
         return self._remembered(key, lambda: tuple(schema.validate(kind, instance)), tuple)
 
 

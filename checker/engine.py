@@ -33,7 +33,19 @@ from checker.tree import DiskTree
 __all__ = ["Options", "Report", "RuleInfo", "builtin_infos", "prepare", "run", "utc_today"]
 
 GIT_RULE_PREFIX = "GIT-"  # rules that need git history
-METHODOLOGY_KEYS = ("appetite", "scales", "levels", "review")  # GIT-003 watches these
+# built-in rules outside GIT-* that also judge git history (SOA-009 reads the commit
+# dates of the SoA files): skipped alike, with the same notice, where history is unusable
+GIT_RULES = ("SOA-009",)
+
+
+def needs_git(rule_id: str) -> bool:
+    """Whether a rule judges git history (and is skipped, with a notice, without it)."""
+    return rule_id.startswith(GIT_RULE_PREFIX) or rule_id in GIT_RULES
+
+
+# GIT-003 watches these: the risk criteria, the intervals, and `established`, which
+# decides when AUD-001 and MR-001 start to apply
+METHODOLOGY_KEYS = ("appetite", "scales", "levels", "review", "established")
 
 
 def _policy_change(head: Policy, base: Policy) -> PolicyChange:
@@ -205,11 +217,11 @@ def _base_policy(
 
 
 def _selection(policy: Policy, options: Options, no_git: str, notices: list[str]) -> set[str]:
-    """The rules to run; without usable git history the GIT-* rules are skipped, with
-    one notice that says why."""
+    """The rules to run; without usable git history the rules that judge it (GIT-*,
+    SOA-009) are skipped, with one notice that says why."""
     selected = select_rules(policy.infos, options.select, options.ignore)
     if no_git:
-        skipped = sorted(i for i in selected if i.startswith(GIT_RULE_PREFIX))
+        skipped = sorted(i for i in selected if needs_git(i))
         if skipped:
             notices.append(f"{no_git}: skipped {', '.join(skipped)}")
         selected -= set(skipped)

@@ -13,9 +13,9 @@ from typing import Any
 from checker.cel import Engine, EvalError
 from checker.celnative.errors import BudgetError
 from checker.findings import Location, Outcome, Result
-from checker.kinds import FOLDER_KINDS, KINDS
+from checker.kinds import CLAUSES, FOLDER_KINDS, KINDS
 from checker.loader import JsonPath
-from checker.model import Entity, Model
+from checker.model import Entity, Model, normalise, to_date
 from checker.rules import Rule
 
 
@@ -42,9 +42,26 @@ def isms_values(model: Model) -> dict[str, Any]:
         # PR mode: what the change does to the rules (GIT-003)
         "change": model.change.as_value() if model.change is not None else None,
         "catalog": {c.id: {"id": c.id, "title": c.title, "theme": c.theme} for c in m.catalog},
+        "clauses": {n: {"id": n, "title": title} for n, title in CLAUSES.items()},
+        # the management-system settings, present (null where not written), dates as dates
+        "established": to_date(m.data.get("established")),
+        "soa": soa_values(m.data.get("soa")),
         # every id written in the files, schema-valid or not (SOA-001 must not call a
         # control "missing" that is only broken: ISMS-SCHEMA reports that)
         "ids": {k.plural: [e.id for e in model.of_kind(k.name)] for k in FOLDER_KINDS},
+    }
+
+
+def soa_values(soa: Any) -> dict[str, Any]:
+    """isms.yaml's `soa` block with every field present: {version, approved: {by, date}}
+    (`version` as text, `approved` null when not written)."""
+    soa = soa if isinstance(soa, Mapping) else {}
+    version = soa.get("version")
+    approved = soa.get("approved")
+    return {
+        **soa,
+        "version": str(version) if version is not None and not isinstance(version, bool) else None,
+        "approved": normalise("approval", approved) if isinstance(approved, Mapping) else None,
     }
 
 
@@ -126,6 +143,32 @@ class Evaluator:
                 },
             )
             for c in m.catalog
+        ]
+        # the clauses 4-10 (AUD-001: the audit programme covers each), at isms.yaml's
+        # `established:` line (without one, where its settings start)
+        clause_loc = locate_isms(("established",))
+        clauses = isms[engine.value("clauses")]
+        kind_clause = engine.value("clause")
+        targets["clause"] = [
+            Target(
+                "clause",
+                n,
+                clause_loc,
+                {
+                    **self.common,
+                    "kind": kind_clause,
+                    "clause": clauses[engine.value(n)],
+                    "entity": clauses[engine.value(n)],
+                },
+                lambda path: clause_loc,
+                {
+                    **self.plain_common,
+                    "kind": "clause",
+                    "clause": plain["clauses"][n],
+                    "entity": plain["clauses"][n],
+                },
+            )
+            for n in CLAUSES
         ]
         self.targets = targets
 

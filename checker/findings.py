@@ -92,7 +92,7 @@ class Result:
 
     rule: str
     severity: Severity
-    kind: str  # risk | control | plan | action | waiver | isms | file
+    kind: str  # a kind of checker.kinds (risk, ..., corrective_action), isms, clause, file
     entity: str | None
     location: Location
     outcome: Outcome

@@ -8,11 +8,45 @@ from KINDS; adding a kind is an entry here plus its schema under `schemas/`.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
 
 FieldPath = tuple[str, ...]
+
+# The main clauses of ISO/IEC 27001:2022 that hold requirements: the `clause` resource
+# (one target per clause: the audit programme must cover each, AUD-001).
+CLAUSES: Mapping[str, str] = {
+    "4": "Context of the organization",
+    "5": "Leadership",
+    "6": "Planning",
+    "7": "Support",
+    "8": "Operation",
+    "9": "Performance evaluation",
+    "10": "Improvement",
+}
+
+# An id as the schemas define it (common.schema.json#/$defs/id).
+ID_PATTERN = re.compile(r"^[A-Za-z][A-Za-z0-9._-]*$")
+
+
+@dataclass(frozen=True)
+class Link:
+    """A field that names other entities by id (ISMS-REF): one id or a list of ids, of
+    any of `kinds`. With `free_text`, a value is a link only when it is written as one
+    id (one word in the id pattern); text of several words is a description (a
+    nonconformity's `source`: an audit or review id, or "customer complaint")."""
+
+    field: str
+    kinds: tuple[str, ...]
+    free_text: bool = False
+
+    def names(self, value: object) -> bool:
+        """Whether `value` is meant as an id this link must resolve."""
+        if not isinstance(value, str):
+            return False
+        return not self.free_text or ID_PATTERN.match(value) is not None
 
 
 @dataclass(frozen=True)
@@ -26,8 +60,9 @@ class Kind:
     field: str | None = None  # that list field
     required_folder: bool = False  # the run stops when its folder is missing
     single_file: bool = False  # one file (waivers.yaml) instead of a folder
-    recorded: tuple[FieldPath, ...] = ()  # the event dates it records (ST-006, GIT-001)
-    links: tuple[tuple[str, str], ...] = ()  # (field, kind of the ids it names): ISMS-REF
+    # the event dates it records (ST-006, GIT-001); a path through a list covers each item
+    recorded: tuple[FieldPath, ...] = ()
+    links: tuple[Link, ...] = ()  # the fields naming other entities: ISMS-REF
     inactive: tuple[str, str] | None = None  # (field, value): only schema-checked then
 
     @property
@@ -59,8 +94,8 @@ KINDS: tuple[Kind, ...] = (
         "risks",
         "risk",
         required_folder=True,
-        recorded=(("assessed",), ("acceptance", "date")),
-        links=(("controls", "control"), ("plans", "plan")),
+        recorded=(("assessed",), ("acceptance", "date"), ("residual_accepted", "date")),
+        links=(Link("controls", ("control",)), Link("plans", ("plan",))),
         inactive=("status", "closed"),
     ),
     Kind(
@@ -75,7 +110,7 @@ KINDS: tuple[Kind, ...] = (
         "plans",
         "plan",
         recorded=(("approval", "date"), ("completed",)),
-        links=(("risks", "risk"),),
+        links=(Link("risks", ("risk",)),),
     ),
     Kind(
         "action",
@@ -84,16 +119,63 @@ KINDS: tuple[Kind, ...] = (
         parent="plan",
         field="actions",
         recorded=(("done",),),
-        links=(("controls", "control"),),
+        links=(Link("controls", ("control",)),),
+    ),
+    # the management-system records (docs/format.md, section 10); their folders are optional
+    Kind(
+        "objective",
+        "objectives",
+        "objective",
+        recorded=(("created",), ("results", "date")),
+    ),
+    Kind(
+        "audit",
+        "audits",
+        "audit",
+        recorded=(("performed",),),
+        links=(
+            Link("scope.controls", ("control",)),
+            Link("nonconformities", ("nonconformity",)),
+        ),
+    ),
+    Kind(
+        "review",
+        "reviews",
+        "review",
+        recorded=(("date",),),
+        links=(Link("nonconformities", ("nonconformity",)),),
+    ),
+    Kind(
+        "decision",
+        "decisions",
+        "review",
+        parent="review",
+        field="decisions",
+        recorded=(("done",),),
+    ),
+    Kind(
+        "nonconformity",
+        "nonconformities",
+        "nonconformity",
+        recorded=(("raised",), ("closed",), ("effectiveness", "date")),
+        links=(Link("source", ("audit", "review"), free_text=True),),
+    ),
+    Kind(
+        "corrective_action",
+        "corrective_actions",
+        "nonconformity",
+        parent="nonconformity",
+        field="actions",
+        recorded=(("done",),),
     ),
     Kind("waiver", "waivers", "waiver", single_file=True),
 )
 BY_NAME: Mapping[str, Kind] = {k.name: k for k in KINDS}
 FOLDER_KINDS: tuple[Kind, ...] = tuple(k for k in KINDS if k.parent is None and not k.single_file)
 
-# Resources a rule may name: every kind, plus the methodology (evaluated once) and the
-# control catalog (one target per catalog control).
-EXTRA_RESOURCES = ("isms", "catalog")
+# Resources a rule may name: every kind, plus the methodology (evaluated once), the
+# control catalog (one target per catalog control) and the clauses 4-10 (one target each).
+EXTRA_RESOURCES = ("isms", "catalog", "clause")
 RESOURCES: tuple[str, ...] = (*(k.name for k in KINDS), *EXTRA_RESOURCES)
 
 
@@ -101,7 +183,7 @@ def variables(resource: str) -> tuple[str, ...]:
     """The entity variables a rule on `resource` sees (an action also sees its plan)."""
     kind = BY_NAME.get(resource)
     if kind is None:
-        return ("catalog",) if resource == "catalog" else ()
+        return (resource,) if resource in ("catalog", "clause") else ()
     return (kind.variable,) + ((BY_NAME[kind.parent].variable,) if kind.parent else ())
 
 

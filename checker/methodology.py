@@ -23,12 +23,17 @@ DEFAULT_PATHS = {
     **{k.plural: k.default_path for k in KINDS if k.parent is None},
     "policies": "policies",
 }
-DEFAULT_REVIEW = {
+DEFAULT_NONCONFORMITY_DAYS = {"major": 30, "minor": 90}
+DEFAULT_REVIEW: dict[str, Any] = {
     "risk_days": 365,
     "control_days": 365,
     "audit_days": 365,
     "acceptance_max_days": 365,
     "warn_days": 30,
+    "objective_days": 90,
+    "management_review_days": 365,
+    "audit_cycle_days": 365,
+    "nonconformity_days": DEFAULT_NONCONFORMITY_DAYS,
 }
 
 
@@ -192,6 +197,10 @@ def load_methodology(
             "bands",
         )
     review = {**DEFAULT_REVIEW, **data.get("review", {})}
+    review["nonconformity_days"] = {  # a user may set one severity and keep the other's default
+        **DEFAULT_NONCONFORMITY_DAYS,
+        **data.get("review", {}).get("nonconformity_days", {}),
+    }
     unknown_bands = set(review.get("by_band", {})) - {b.name for b in bands}
     if unknown_bands:
         raise fail(

@@ -51,6 +51,8 @@ def normalise(kind: str, data: Mapping[str, Any]) -> dict[str, Any]:
             if shape.nested:
                 nested = shape.nested
                 value = [normalise(nested, v) if isinstance(v, Mapping) else v for v in value]
+        elif "string" in shape.types and isinstance(value, str):
+            pass  # text where a field takes text or a list (a review input)
         elif "list" in shape.types and "object" not in shape.types:
             value = []  # absent (or, in a schema-invalid entity, not a list)
         elif shape.types == {"object"} and shape.nested:
@@ -62,14 +64,22 @@ def normalise(kind: str, data: Mapping[str, Any]) -> dict[str, Any]:
 
 
 def recorded(kind: Kind, values: Mapping[str, Any]) -> list[dict[str, Any]]:
-    """The event dates an entity records, as [{field, date}], absent ones left out."""
+    """The event dates an entity records, as [{field, date}], absent ones left out. A
+    path through a list covers each item: a plan's list of approvals gives
+    `approval.0.date`, `approval.1.date`, an objective's results `results.0.date`, ..."""
     out = []
     for path in kind.recorded:
-        value: Any = values
+        found: list[tuple[str, Any]] = [("", values)]
         for part in path:
-            value = value.get(part) if isinstance(value, Mapping) else None
-        if isinstance(value, datetime.date):
-            out.append({"field": ".".join(path), "date": value})
+            step: list[tuple[str, Any]] = []
+            for name, value in found:
+                items = enumerate(value) if isinstance(value, list) else [(None, value)]
+                for i, item in items:
+                    prefix = name if i is None else f"{name}.{i}"
+                    if isinstance(item, Mapping):
+                        step.append((f"{prefix}.{part}" if prefix else part, item.get(part)))
+            found = step
+        out += [{"field": n, "date": v} for n, v in found if isinstance(v, datetime.date)]
     return out
 
 
@@ -178,6 +188,45 @@ def missing_evidence(tree: FileTree, evidence: Any) -> list[str]:
     ]
 
 
+def plan_values(data: Mapping[str, Any]) -> dict[str, Any]:
+    v = normalise("plan", data)
+    approval = v["approval"]
+    # `approval` is one {by, date} or a list of them (one per risk owner): `approvals`
+    # is always the list, so rules read one shape
+    items = approval if isinstance(approval, list) else [approval] if approval else []
+    v["approvals"] = [a for a in items if isinstance(a, Mapping)]
+    return v
+
+
+def objective_values(data: Mapping[str, Any]) -> dict[str, Any]:
+    v = normalise("objective", data)
+    results = [r for r in v["results"] if isinstance(r, Mapping)]
+    # results are written newest last: the last one's date, else the date it was set
+    v["last_measured"] = results[-1]["date"] if results else v["created"]
+    return v
+
+
+def audit_values(tree: FileTree, data: Mapping[str, Any]) -> dict[str, Any]:
+    v = normalise("audit", data)
+    v["missing_report"] = bool(missing_evidence(tree, [v["report"]]))
+    return v
+
+
+def review_values(tree: FileTree, data: Mapping[str, Any]) -> dict[str, Any]:
+    v = normalise("review", data)
+    v["missing_minutes"] = bool(missing_evidence(tree, [v["minutes"]]))
+    return v
+
+
+def nonconformity_values(data: Mapping[str, Any]) -> dict[str, Any]:
+    v = normalise("nonconformity", data)
+    # `source` names an audit or a review when written as one id, else it is free text
+    # (an incident, a complaint): the same test ISMS-REF applies (kinds.Link)
+    source = next(link for link in BY_NAME["nonconformity"].links if link.field == "source")
+    v["source_id"] = v["source"] if source.names(v["source"]) else None
+    return v
+
+
 def waiver_values(data: Mapping[str, Any]) -> dict[str, Any]:
     v = normalise("waiver", data)
     v["id"] = entity_id("waiver", Source("", data, {}, None))
@@ -231,6 +280,11 @@ def build_model(
         "risk": risk_values,
         "control": lambda data: control_values(tree, data, catalog),
         "waiver": waiver_values,
+        "plan": plan_values,
+        "objective": objective_values,
+        "audit": lambda data: audit_values(tree, data),
+        "review": lambda data: review_values(tree, data),
+        "nonconformity": nonconformity_values,
     }
 
     def build(kind: str, data: Mapping[str, Any]) -> dict[str, Any]:

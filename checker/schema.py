@@ -20,6 +20,7 @@ from __future__ import annotations
 
 import difflib
 import functools
+import hashlib
 import json
 import re
 from collections.abc import Callable, Mapping, Sequence
@@ -56,6 +57,19 @@ Validate = Callable[[str, str, Any], Sequence[Violation]]
 
 def validate_text(kind: str, text: str, instance: Any) -> list[Violation]:
     return validate(kind, instance)
+
+
+@functools.cache
+def fingerprint() -> str:
+    """A digest of the schemas the checker ships. What is remembered across runs about a
+    document or a rule (cache.py) depends on them: a release changes them with its
+    version (the cache's namespace), a development build without one, and must not read
+    what an older build remembered."""
+    h = hashlib.sha256()
+    for path in sorted(data_dir("schemas").glob("*.json")):
+        h.update(path.name.encode())
+        h.update(path.read_bytes())
+    return h.hexdigest()
 
 
 @functools.cache

@@ -7,10 +7,11 @@ that breaks its schema is reported here and left out of the CEL rules until it i
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Mapping, Sequence
+from typing import Any
 
 from checker.findings import Location, Outcome, Result, RuleInfo, Severity
-from checker.kinds import KINDS
+from checker.kinds import CLAUSES, KINDS, Link
 from checker.loader import ParsedFile, Source
 from checker.model import Entity, Model
 from checker.schema import Violation
@@ -44,7 +45,8 @@ SCHEMA = RuleInfo(
     references=("ISO/IEC 27001:2022 7.5.2",),
     remediation="Correct the field named in the message; `isms-check schema KIND` prints "
     "the schema, which editors can use for completion.",
-    description="Each risk, control, plan and waiver is checked against its JSON Schema: "
+    description="Each risk, control, plan, objective, audit, review, nonconformity and "
+    "waiver is checked against its JSON Schema: "
     "types, enums, id patterns, date formats and required fields. One finding per "
     "violation, at its line. An entity that breaks its schema is not judged by the other "
     "rules until it is fixed.",
@@ -66,8 +68,10 @@ DUP = RuleInfo(
     resource=", ".join(k.name for k in KINDS),
     references=("ISO/IEC 27001:2022 7.5.2",),
     remediation="Give each entity its own id; the rules judge only the first one.",
-    description="Two risks, two controls, two plans, two actions of one plan or two waivers "
-    "for the same rule and target share an id. Links by id become ambiguous; only the "
+    description="Two entities of one kind share an id: two risks, controls, plans, "
+    "objectives, audits, reviews or nonconformities, two actions of one plan, two decisions "
+    "of one review, two corrective actions of one nonconformity, or two waivers for the "
+    "same rule and target. Links by id become ambiguous; only the "
     "first is judged by the other rules.",
     example=(
         "# risks/: every risk has its own id\n"
@@ -84,9 +88,13 @@ REF = RuleInfo(
     severity=Severity.ERROR,
     resource=", ".join(k.name for k in KINDS if k.links or k.name == "waiver"),
     references=("ISO/IEC 27001:2022 6.1.3",),
-    remediation="Correct the id, or add the missing risk, control or plan.",
-    description="risk.controls, risk.plans, plan.risks, action.controls, waiver.rule and "
-    "waiver.target must name ids that exist.",
+    remediation="Correct the id, or add the missing risk, control, plan, nonconformity, "
+    "audit or review.",
+    description="risk.controls, risk.plans, plan.risks, action.controls, "
+    "audit.scope.controls, audit.nonconformities, review.nonconformities, waiver.rule and "
+    "waiver.target must name ids that exist; so must a nonconformity's source when it is "
+    "written as one id (an audit or a review; text of several words is a description). "
+    "A waiver's target may also be a catalog control or a clause (4 to 10).",
     example=(
         "# risk R-001: every id it links exists\n"
         "controls: [A.8.7, A.8.13]    # SoA entries under controls/\n"
@@ -163,19 +171,33 @@ def ref_results(model: Model, rule_ids: Sequence[str]) -> list[Result]:
     """Checks every link of every judged entity (but inactive ones: closed risks); the
     finding points at the first unknown id."""
     known = {kind.name: {e.id for e in model.of_kind(kind.name)} for kind in KINDS}
-    targets = set().union(*known.values()) | {c.id for c in model.methodology.catalog} | {"isms"}
+    targets = (
+        set().union(*known.values())
+        | {c.id for c in model.methodology.catalog}
+        | set(CLAUSES)
+        | {"isms"}
+    )
     out = []
 
-    def judge(e: Entity, checks: Sequence[tuple[str, object, set[str]]]) -> None:
+    def judge(
+        e: Entity, checks: Sequence[tuple[tuple[str, ...], object, Link | None, set[str]]]
+    ) -> None:
         unknown: list[str] = []
         first: tuple[str | int, ...] = ()
-        for field, values, ids in checks:
+        for field, values, link, ids in checks:
             items = values if isinstance(values, list) else [values]
             for i, v in enumerate(items):
-                if isinstance(v, str) and v not in ids:
-                    unknown.append(f"{field} '{v}'")
+                names = link.names(v) if link is not None else isinstance(v, str)
+                if names and v not in ids:
+                    shown = ".".join(field)
+                    unknown.append(
+                        f"{shown} '{v}'"
+                        if link is None or not link.free_text
+                        else f"{shown} '{v}' (no {' or '.join(link.kinds)} has this id; "
+                        "write text that is not an id as more than one word)"
+                    )
                     if not first:
-                        first = (field, i) if isinstance(values, list) else (field,)
+                        first = (*field, i) if isinstance(values, list) else field
         if unknown:
             message = f"unknown id: {'; '.join(unknown)}"
             out.append(Result.of(REF, e.kind, e.id, _location(e, *first), Outcome.FAIL, message))
@@ -186,7 +208,29 @@ def ref_results(model: Model, rule_ids: Sequence[str]) -> list[Result]:
         for e in model.unique(kind.name):
             if kind.name == "waiver":
                 rule, target = e.values["rule"], e.values["target"]
-                judge(e, [("rule", rule, set(rule_ids)), ("target", target, targets)])
+                judge(
+                    e,
+                    [(("rule",), rule, None, set(rule_ids)), (("target",), target, None, targets)],
+                )
             elif kind.links and kind.is_active(e.values):
-                judge(e, [(field, e.values[field], known[to]) for field, to in kind.links])
+                judge(
+                    e,
+                    [
+                        (
+                            tuple(link.field.split(".")),
+                            _value(e.values, link.field),
+                            link,
+                            set().union(*(known[k] for k in link.kinds)),
+                        )
+                        for link in kind.links
+                    ],
+                )
     return out
+
+
+def _value(values: Mapping[str, Any], dotted: str) -> Any:
+    """The value at a dotted field path (scope.controls), None where a step is missing."""
+    value: Any = values
+    for part in dotted.split("."):
+        value = value.get(part) if isinstance(value, Mapping) else None
+    return value

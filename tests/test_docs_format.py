@@ -143,6 +143,8 @@ def test_rules_table_references_match_the_rules() -> None:
 
 
 def test_planned_rules_are_marked_and_not_yet_built_in() -> None:
+    if f"Planned rules {PLANNED}" not in [_title(h) for h in headings()]:
+        return  # every rule the format names is built in
     planned = rules_table(f"Planned rules {PLANNED}")
     built_in = builtin_severities()
     assert planned

@@ -17,7 +17,14 @@ SPEC_IDS = {
     *(f"RT-00{n}" for n in range(1, 8)), *(f"SOA-00{n}" for n in range(1, 8)),
     *(f"RTP-00{n}" for n in range(1, 5)), *(f"ST-00{n}" for n in range(1, 7)),
     "WV-001", "WV-002", "GIT-001", "GIT-002", "GIT-003",
+    # section 8 (1.1): the management-system records
+    "RT-008", "SOA-008", "SOA-009", *(f"OBJ-00{n}" for n in range(1, 4)),
+    *(f"AUD-00{n}" for n in range(1, 5)), *(f"MR-00{n}" for n in range(1, 4)),
+    *(f"NC-00{n}" for n in range(1, 5)),
 }  # fmt: skip
+# Rules that cite no ISO clause: a waiver is the checker's own exception, not a risk
+# acceptance (docs/format.md, WV-001)
+NO_ISO_CLAUSE = {"WV-001"}
 
 
 def _ids(info: RuleInfo) -> str:
@@ -33,7 +40,8 @@ def test_rule_is_documented(info: RuleInfo) -> None:
     assert info.title.strip(), "no title"
     assert info.description.strip(), "no description"
     assert info.remediation.strip(), "no remediation"
-    assert info.references and all(r.strip() for r in info.references), "no references"
+    assert info.references or info.id in NO_ISO_CLAUSE, "no references"
+    assert all(r.strip() for r in info.references), "an empty reference"
     assert info.example.strip(), "no example"
 
 

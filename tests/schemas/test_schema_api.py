@@ -68,6 +68,7 @@ def test_field_types_of_the_1_1_kinds() -> None:
         "review": {
             "id": "string", "date": "date", "chair": "string", "attendees": "list",
             "inputs": "object", "decisions": "list", "minutes": "string",
+            "nonconformities": "list",
         },
         "decision": {
             "id": "string", "title": "string", "owner": "string", "due": "date",
