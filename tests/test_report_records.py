@@ -1,6 +1,6 @@
-"""The report's management-system records (docs/format.md section 10), read by kind name.
-Until the checker loads those kinds, the model is given them by hand: the records of a
-real check's model plus objectives, audits, reviews and nonconformities."""
+"""The report's management-system records (docs/format.md section 10): the bundled
+example's own files, and a model given records by hand for the coverage cases the
+example does not have (a clause not covered, a planned audit, open decisions)."""
 
 from __future__ import annotations
 
@@ -10,11 +10,16 @@ import shutil
 from pathlib import Path
 from typing import Any
 
+import yaml
+
 from checker import engine
 from checker.model import Entity, Model
 from checker.options import Options
 from checker.report import data, html, markdown
 from tests.caselib import BASE
+from tests.conftest import Cli
+
+EXAMPLES = Path(__file__).resolve().parents[1] / "examples"
 
 TODAY = datetime.date(2026, 11, 1)
 D = datetime.date
@@ -93,8 +98,25 @@ def test_records_are_reported(tmp_path: Path) -> None:
     assert "| Clause 7 | _not covered_ |" in text
 
 
+def test_the_example_isms_records_are_reported(tmp_path: Path, cli: Cli) -> None:
+    """The bundled example's own records, read from its files."""
+    out = tmp_path / "out"
+    run = cli("report", str(EXAMPLES), "--out", str(out), "--today", "2026-12-02", "--format", "md")
+    assert run.code == 0, run.err
+    report = (out / "report.md").read_text(encoding="utf-8")
+    records = report.split("## Management-system records", 1)[1].split("\n## ", 1)[0]
+    for folder in ("objectives", "audits", "reviews", "nonconformities"):
+        for path in sorted((EXAMPLES / folder).glob("*.yaml")):
+            loaded = yaml.safe_load(path.read_text(encoding="utf-8"))
+            for record in loaded if isinstance(loaded, list) else [loaded]:
+                assert f"| {record['id']} |" in records, (folder, record["id"])
+    assert "#### Audit programme coverage by clause" in records
+    for clause in range(4, 11):
+        assert f"| Clause {clause} |" in records
+
+
 def test_without_records_the_report_says_so(tmp_path: Path) -> None:
-    shutil.copytree(BASE, tmp_path / "isms")
+    shutil.copytree(BASE, tmp_path / "isms", ignore=shutil.ignore_patterns("objectives"))
     report, model = engine.judge(Options(path=tmp_path / "isms", today=TODAY))
     built = data.build(report, model, None)
     assert not built.records.present
