@@ -173,8 +173,9 @@ def _posture(r: d.ReportData) -> str:
     by = "month" if p.by == "month" else "commit"
     out.append(
         f"<p>Each point is the {'last commit of the month' if by == 'month' else 'commit'}, "
-        "judged as of that day with the methodology and rules of its time. Dashed green "
-        "lines: treatment plans completed.</p>"
+        "judged as of that day by this isms-check's rules, with the commit's own "
+        "methodology, rule files and waivers. Dashed green lines: treatment plans "
+        "completed.</p>"
     )
     if points:
         days = [pt.day for pt in points]

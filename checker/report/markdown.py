@@ -143,6 +143,12 @@ def render(r: d.ReportData) -> str:
     if p.note:
         out += [e(p.note), ""]
     else:
+        out += [
+            "Each point is the last commit of its month (or each commit), judged as of that "
+            "day by this isms-check's rules, with the commit's own methodology, rule files "
+            "and waivers.",
+            "",
+        ]
         out += _table(
             [
                 "Point",

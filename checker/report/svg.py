@@ -116,7 +116,7 @@ def line_chart(
     """A line chart over time: x by date, one line per series, points as circles (with
     their value on hover), markers as dashed vertical lines labelled below the axis."""
     width, height = 700, 250
-    left, right, top, bottom = 50, 20, 30, 70
+    left, right, top, bottom = 64, 20, 30, 70
     plot_w, plot_h = width - left - right, height - top - bottom
     first, last = (min(days), max(days)) if days else (datetime.date.min, datetime.date.min)
     span = max(1, (last - first).days)
