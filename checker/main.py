@@ -22,7 +22,7 @@ from pathlib import Path
 from typing import Any
 
 from checker import __version__
-from checker.commands import Command, check, explain, rules, schema, test
+from checker.commands import Command, check, explain, report, rules, schema, test
 from checker.errors import FatalError, UsageError
 from checker.reporters.safe import console
 
@@ -35,6 +35,7 @@ COMMANDS: dict[str, Command[Any]] = {
         explain.COMMAND,
         schema.COMMAND,
         test.COMMAND,
+        report.COMMAND,
     )
 }
 TOP_LEVEL_FLAGS = ("--debug",)  # options of isms-check itself that may come first
