@@ -6,6 +6,7 @@ run       time isms-check as users run it (installed, fresh processes, interleav
 profile   where one check's time goes, by phase (cProfile, in this process)
 history   one pass over the git log of a 1,000-file, 5,000-commit repository
 check     a whole check of a generated ISMS in this process (quick, for development)
+posture   posture over 24 monthly snapshots of a generated ISMS against one check
 """
 
 from __future__ import annotations
@@ -17,7 +18,7 @@ import tempfile
 import time
 from pathlib import Path
 
-from bench import generate, history, phases, run
+from bench import generate, history, phases, posture, run
 
 DEFAULT_WORKDIR = Path(tempfile.gettempdir()) / "isms-check-bench"
 
@@ -113,6 +114,11 @@ def cmd_check(args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_posture(args: argparse.Namespace) -> int:
+    print(posture.bench_posture(args.risks, args.churn, args.repeat, args.workdir))
+    return 0
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="python -m bench",
@@ -165,6 +171,12 @@ def build_parser() -> argparse.ArgumentParser:
     c.add_argument("--repeat", type=int, default=3)
     c.add_argument("--seed", type=int, default=1)
     c.add_argument("--workdir", type=Path, default=DEFAULT_WORKDIR)
+
+    t = sub.add_parser("posture", help="posture over 24 months against one check")
+    t.add_argument("--risks", type=int, default=1000)
+    t.add_argument("--churn", type=float, default=0.05, help="share of files changed a month")
+    t.add_argument("--repeat", type=int, default=3)
+    t.add_argument("--workdir", type=Path, default=DEFAULT_WORKDIR)
     return parser
 
 
@@ -174,6 +186,7 @@ COMMANDS = {
     "profile": cmd_profile,
     "history": cmd_history,
     "check": cmd_check,
+    "posture": cmd_posture,
 }
 
 

@@ -70,6 +70,12 @@ def _policy_change(head: Policy, base: Policy) -> PolicyChange:
 
 
 def run(options: Options) -> Report:
+    return judge(options)[0]
+
+
+def judge(options: Options) -> tuple[Report, Model]:
+    """The Report of a check and the Model of the tree it judged (the working tree):
+    what `isms-check report` needs besides the findings."""
     cache = Cache(options.cache_dir)
     try:
         return _run(options, cache)
@@ -77,7 +83,7 @@ def run(options: Options) -> Report:
         cache.save()
 
 
-def _run(options: Options, cache: Cache) -> Report:
+def _run(options: Options, cache: Cache) -> tuple[Report, Model]:
     def step(text: str) -> None:
         if options.progress is not None:
             options.progress(text)
@@ -110,7 +116,8 @@ def _run(options: Options, cache: Cache) -> Report:
         step("checking the ISMS")
         judged = evaluate(head_policy, head, options.today, selected, documents=documents)
         notices += judged.notices
-        return _report(options, head_policy, selected, judged.results, (), notices, False)
+        report = _report(options, head_policy, selected, judged.results, (), notices, False)
+        return report, judged.model
 
     if history is None:
         raise UsageError(f"--base {options.base}: {root} is not inside a git repository")
@@ -160,7 +167,8 @@ def _run(options: Options, cache: Cache) -> Report:
         for r in results
     ]
     resolved = [r for r in base_results if r.is_finding and r.case not in after]
-    return _report(options, policy, selected, marked, resolved, notices, pr_mode=True)
+    report = _report(options, policy, selected, marked, resolved, notices, pr_mode=True)
+    return report, judged.model
 
 
 def _history(root: Path, options: Options) -> tuple[History | None, str]:

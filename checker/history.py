@@ -119,6 +119,11 @@ class History:
             raise GitFailed(done.stderr.strip())
         return done.stdout
 
+    def log(self, *args: str) -> str:
+        """The output of `git log ARGS` (read-only), for a caller that reads its own
+        format (the report's timeline)."""
+        return self._git("log", *args)
+
     def is_shallow(self) -> bool:
         return self._git("rev-parse", "--is-shallow-repository").strip() == "true"
 

@@ -100,23 +100,23 @@ def _umask() -> int:
     return mask
 
 
-def write_atomic(path: Path, text: str) -> None:
-    """`write_atomic_bytes` of the text in UTF-8, line breaks as written."""
-    write_atomic_bytes(path, text.encode("utf-8"))
-
-
-def write_atomic_bytes(path: Path, data: bytes) -> None:
+def write_atomic(path: Path, text: str | bytes) -> None:
     """Writes via a temporary file in the same folder, so readers never see half a
     report; the file gets 0666 minus the umask, like any file the user creates. A path
-    that cannot be written is the user's to fix (exit 2), not a bug."""
+    that cannot be written is the user's to fix (exit 2), not a bug. Text is written as
+    UTF-8 with the line ends it has; bytes as they are (an XLSX workbook)."""
     try:
         path.parent.mkdir(parents=True, exist_ok=True)
         fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", dir=path.parent)
     except OSError as e:
         raise UsageError(f"cannot write the report {path}: {e.strerror or e}") from e
     try:
-        with os.fdopen(fd, "wb") as f:
-            f.write(data)
+        if isinstance(text, bytes):
+            with os.fdopen(fd, "wb") as fb:
+                fb.write(text)
+        else:
+            with os.fdopen(fd, "w", encoding="utf-8", newline="\n") as f:
+                f.write(text)
         os.chmod(tmp, 0o666 & ~_umask())
         os.replace(tmp, path)
     except BaseException as e:

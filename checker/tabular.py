@@ -158,13 +158,13 @@ def _xlsx_value(value: Any) -> Cell:
 
 def write(path: Path, headings: Sequence[str], rows: Sequence[Sequence[Cell]]) -> None:
     """Writes a .csv or .xlsx file (by its suffix) atomically."""
-    from checker.outputs import write_atomic, write_atomic_bytes
+    from checker.outputs import write_atomic
 
     fmt = kind_of(path)
     if fmt == "csv":
         write_atomic(path, csv_text(headings, rows))
     else:
-        write_atomic_bytes(path, xlsx_bytes(headings, rows))
+        write_atomic(path, xlsx_bytes(headings, rows))
 
 
 def _text_cell(value: Cell) -> str:

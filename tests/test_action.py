@@ -78,10 +78,17 @@ def run_action(
     steps: dict[str, dict[str, str]] = {}
     outcomes: dict[str, str] = {}
     logs: dict[str, subprocess.CompletedProcess[str]] = {}
+    uploads: list[dict[str, str]] = []  # `uses:` steps are recorded, not run
     for i, step in enumerate(ACTION["runs"]["steps"]):
         name = step.get("id", step["name"])
         if not _condition(str(step.get("if", "")), inputs, outcomes):
             outcomes[name] = "skipped"
+            continue
+        if "uses" in step:
+            given = {k: EXPR.sub(lambda m: _expression(m.group(1), inputs, steps), str(v))
+                     for k, v in step.get("with", {}).items()}  # fmt: skip
+            uploads.append({"uses": step["uses"], **given})
+            outcomes[name] = "success"
             continue
         assert "${{" not in step["run"], "inputs reach scripts only through env:"
         output_file = tmp / f"output-{i}"
@@ -95,6 +102,9 @@ def run_action(
             "GITHUB_OUTPUT": str(output_file),
             "GITHUB_STEP_SUMMARY": str(summary),
             "RUNNER_TEMP": str(runner_temp),
+            "GITHUB_SERVER_URL": "https://github.com",
+            "GITHUB_REPOSITORY": "o/r",
+            "GITHUB_RUN_ID": "42",
         }
         for key, value in (step.get("env") or {}).items():
             env[key] = EXPR.sub(lambda m: _expression(m.group(1), inputs, steps), str(value))
@@ -110,7 +120,12 @@ def run_action(
         name: EXPR.sub(lambda m: _expression(m.group(1), inputs, steps), spec["value"])
         for name, spec in ACTION["outputs"].items()
     }
-    return {"logs": logs, "outputs": outputs, "summary": summary.read_text(encoding="utf-8")}
+    return {
+        "logs": logs,
+        "outputs": outputs,
+        "summary": summary.read_text(encoding="utf-8"),
+        "uploads": uploads,
+    }
 
 
 @pytest.mark.slow
@@ -162,6 +177,59 @@ def test_action_outside_pull_requests_and_new_only(tmp_path: Path) -> None:
     check = result["logs"]["check"]
     assert check.returncode == 0, check.stdout + check.stderr  # R-9 existed before the change
     assert result["outputs"]["new"] == "0" and result["outputs"]["errors"] == "1"
+
+
+@pytest.mark.slow
+def test_action_writes_the_report_and_uploads_it(tmp_path: Path) -> None:
+    repo = isms_repo(tmp_path / "repo", date="2026-05-20")
+    repo.write("risks/r9.yaml", UNTREATED)
+    repo.commit("R-9", "2026-05-26")
+    result = run_action(repo.path, tmp_path, {"today": "2026-06-01", "report": "true"}, {})
+    check, report = result["logs"]["check"], result["logs"]["report"]
+    assert check.returncode == 1  # a failed check still gets its report
+    assert report.returncode == 0, report.stderr
+    assert (repo.path / "isms-check-report" / "index.html").is_file()
+    assert result["outputs"]["report"] == "isms-check-report"
+    assert result["uploads"] == [
+        {
+            "uses": "actions/upload-artifact@v4",
+            "name": "isms-check-report",
+            "path": "isms-check-report",
+            "if-no-files-found": "error",
+        }
+    ]
+    assert (
+        "[the run's artifacts](https://github.com/o/r/actions/runs/42#artifacts)"
+        in (result["summary"])
+    )
+
+
+def test_report_step_in_process(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    from checker.report import github
+
+    repo = isms_repo(tmp_path / "repo", date="2026-05-20")
+    monkeypatch.chdir(repo.path)
+    env = _env(tmp_path, today="2026-06-01", report_path="out/report")
+    env.update(GITHUB_SERVER_URL="https://github.com", GITHUB_REPOSITORY="o/r", GITHUB_RUN_ID="7")
+    assert github.main(env) == 0
+    assert (repo.path / "out" / "report" / "report.md").is_file()
+    assert _outputs(tmp_path / "output") == {"path": "out/report"}
+    summary = (tmp_path / "summary.md").read_text(encoding="utf-8")
+    assert "https://github.com/o/r/actions/runs/7#artifacts" in summary
+    assert "isms-check-report" in summary
+    env["GITHUB_RUN_ID"] = "7)[x](javascript:alert(1)"  # not a run id: no link at all
+    assert "](" not in github.summary(env)
+    assert github.main({**env, "INPUT_REPORT_PATH": "a\nb"}) == 2
+
+
+def test_report_input_is_off_by_default_and_uploads_the_same_folder() -> None:
+    assert ACTION["inputs"]["report"]["default"] == "false"
+    steps = {step.get("name"): step for step in ACTION["runs"]["steps"]}
+    write, upload = steps["Write the report"], steps["Upload the report"]
+    assert "inputs.report == 'true'" in write["if"] and write["if"] == upload["if"]
+    folder = "${{ inputs.report-path }}"
+    assert write["env"]["INPUT_REPORT_PATH"] == upload["with"]["path"] == folder
+    assert re.fullmatch(r"actions/upload-artifact@v\d+", upload["uses"])  # a pinned major
 
 
 # --- the step in process: checker.action.main(env) -----------------------------------------

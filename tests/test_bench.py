@@ -18,7 +18,7 @@ from typing import Any
 
 import pytest
 
-from bench import floor, history, phases, run
+from bench import floor, history, phases, posture, run
 from bench.generate import TODAY, Params, generate, read_manifest, tree_digest
 from bench.gitstream import git
 from checker import main as cli
@@ -193,6 +193,16 @@ def test_phase_split_adds_up() -> None:
 def test_history_bench(tmp_path: Path) -> None:
     text = history.bench_history(files=20, commits=40, repeat=1, workdir=tmp_path)
     assert "history pass" in text
+
+
+def test_posture_bench(tmp_path: Path) -> None:
+    text = posture.bench_posture(risks=25, churn=0.1, repeat=1, workdir=tmp_path)
+    assert "(24 of 24 monthly snapshots judged)" in text and "posture / check:" in text
+    source = tmp_path / "repos" / "risks-25-seed-1"
+    made = tmp_path / "repos" / "posture-25-churn-0.1"
+    assert git(made, "rev-list", "--count", "HEAD").strip() == "24"
+    # the last month is the generated ISMS itself: the same tree as the check scenario's
+    assert git(made, "rev-parse", "HEAD^{tree}") == git(source, "rev-parse", "HEAD^{tree}")
 
 
 def test_run_end_to_end(tmp_path: Path) -> None:

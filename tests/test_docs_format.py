@@ -193,8 +193,7 @@ def test_documented_flags_exist_unless_planned(capsys: pytest.CaptureFixture[str
 
 def test_planned_commands_are_not_commands_yet() -> None:
     planned = [h for h in headings() if h.startswith("isms-check ") and PLANNED in h]
-    assert planned
-    for heading in planned:
+    for heading in planned:  # none today: every command of the format has shipped
         command = heading.split()[1]
         assert command not in cli.COMMANDS, f"`{command}` exists now: update docs/format.md"
     text = DOC.read_text(encoding="utf-8")

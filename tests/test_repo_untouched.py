@@ -5,7 +5,8 @@ organisation rule, a base commit and a pull-request commit that loosens the appe
 plus an untracked file. The whole tree, `.git` included, is hashed (every path, its
 mode, and a file's bytes or a link's target, in sorted order) before and after each
 command: `check` in text and every other format, with `--junit`/`--sarif` written
-outside the repository, PR mode with `--policy-from base`, `rules` and `explain`, both
+outside the repository, PR mode with `--policy-from base`, `rules`, `explain` and
+`report` (posture over time reads every commit), both
 with a cold and a warm cache, and from inside the repository with no path at all.
 
 The cache across runs goes to ISMS_CHECK_CACHE_DIR, which tests/conftest.py points at a
@@ -122,6 +123,8 @@ def test_no_command_writes_into_the_repository(
         ("rules", path, "--format", "json"),
         ("explain", "RT-002", path),
         ("explain", "ORG-001", path),
+        ("report", path, "--today", TODAY, "--out", str(out / "report")),
+        ("report", path, "--today", TODAY, "--out", str(out / "report"), "--by", "commit"),
     ]  # fmt: skip
     for _ in ("cold cache", "warm cache"):
         for argv in runs:
@@ -130,7 +133,8 @@ def test_no_command_writes_into_the_repository(
             assert tree_hash(git.path) == before, f"{argv} wrote into the repository"
 
     # the runs did what they were asked to, where they were told to
-    assert {p.name for p in out.iterdir()} == {"a.xml", "a.sarif", "pr.xml", "pr.sarif"}
+    assert {p.name for p in out.iterdir()} == {"a.xml", "a.sarif", "pr.xml", "pr.sarif", "report"}
+    assert (out / "report" / "index.html").is_file()
     assert "GIT-003" in (out / "pr.sarif").read_text(encoding="utf-8")
     assert summary.read_text(encoding="utf-8").count("isms-check") >= 2
     assert any(cache.rglob("*")), "the cache folder was not used"
