@@ -76,3 +76,23 @@ def test_readme_minimal_isms_yaml_and_waiver_are_valid(tmp_path: Path) -> None:
     assert methodology.appetite == 4
     [entry] = parse_yaml(waiver).data
     assert validate("waiver", entry) == []
+
+
+def test_readme_rule_and_its_test_pass(tmp_path: Path) -> None:
+    """The README's own rule and the rule test under it, in a copy of the example ISMS:
+    `isms-check test` runs the test against the rule as the README writes it."""
+    import re
+    import shutil
+
+    from checker.main import main
+
+    readme = (DOCS.parent / "README.md").read_text(encoding="utf-8")
+    section = readme.split("## Your own rules", 1)[1].split("\n## ", 1)[0]
+    rule, test = re.findall(r"```yaml\n(.*?)```", section, re.S)
+    isms = tmp_path / "isms"
+    shutil.copytree(DOCS.parent / "examples", isms)
+    shutil.rmtree(isms / "policies")
+    (isms / "policies" / "tests").mkdir(parents=True)
+    (isms / "policies" / "org.yaml").write_text(rule, encoding="utf-8")
+    (isms / "policies" / "tests" / "org.test.yaml").write_text(test, encoding="utf-8")
+    assert main(["test", str(isms / "policies")]) == 0
