@@ -57,21 +57,6 @@ def load_policy(
     return Policy(m, rules, _infos(rules), tree, cel)
 
 
-def builtin_policy(
-    tree: FileTree,
-    display: DisplayPaths,
-    origin: str = "",
-    cel: Engine | None = None,
-    typecheck: TypeCheck = check,
-) -> Policy:
-    """The built-in rules alone, with the methodology of `tree` (rule tests outside an
-    ISMS)."""
-    m = load_methodology(tree, display, origin)
-    cel = cel or engine()
-    rules = tuple(load_rules(builtin_rule_files(), cel, typecheck=typecheck))
-    return Policy(m, rules, _infos(rules), tree, cel)
-
-
 def prepare(path: Path, cel: Engine | None = None, typecheck: TypeCheck = check) -> Policy:
     """The working tree's policy (for `rules`, `explain` and `test` on an ISMS)."""
     root = find_root(path)

@@ -20,7 +20,7 @@ from checker.celtypes import TypeCheck, check, remembered
 from checker.errors import ConfigError, UsageError
 from checker.loader import DisplayPaths, parse_yaml, read_text
 from checker.methodology import find_root, isms_file
-from checker.policy import Policy, builtin_policy, prepare
+from checker.policy import Policy, load_policy, prepare
 from checker.resources import data_dir
 from checker.rules import is_test_file
 from checker.ruletests import Bench, RuleTest, load_file
@@ -104,7 +104,8 @@ def default_policy(cache: Cache | None = None) -> Policy:
     """The built-in rules with the default methodology: what judges tests outside an ISMS."""
     tree = MemoryTree({"isms.yaml": yaml.safe_dump(dict(DEFAULT_METHODOLOGY)).encode()})
     cel, typecheck = _compilers(cache)
-    return builtin_policy(tree, DisplayPaths(), "the default methodology", cel, typecheck)
+    # an ISMS of an isms.yaml alone: the built-in rules judge
+    return load_policy(tree, DisplayPaths(), "the default methodology", cel, typecheck=typecheck)
 
 
 def builtin_tests() -> list[RuleTest]:

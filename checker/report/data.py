@@ -14,7 +14,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from checker.findings import Outcome, Report, Result, natural_key
-from checker.model import Entity, Model
+from checker.model import Entity, Model, to_date
 from checker.timeline import Timeline
 
 CLAUSES = ("4", "5", "6", "7", "8", "9", "10")
@@ -38,15 +38,19 @@ def text(value: Any) -> str:
     return str(value)
 
 
+# The columns of the register and the SoA, as the HTML and Markdown documents head them.
+REGISTER_COLUMNS = (
+    "Id", "Title", "Owner", "Status", "Treatment", "Inherent", "Current", "Above appetite",
+    "Controls", "Plans", "Assessed", "Next review", "Acceptance",
+)  # fmt: skip
+SOA_COLUMNS = (
+    "Control", "Title", "Theme", "Applicable", "Justification", "Status", "Owner",
+    "Evidence", "Last review", "Last audit",
+)  # fmt: skip
+
+
 def _date(value: Any) -> datetime.date | None:
-    if isinstance(value, datetime.date):
-        return value
-    if isinstance(value, str):
-        try:
-            return datetime.date.fromisoformat(value)
-        except ValueError:
-            return None
-    return None
+    return value if isinstance(value, datetime.date) else to_date(value)
 
 
 @dataclass(frozen=True)

@@ -275,21 +275,7 @@ def _register(r: d.ReportData, colours: dict[str, str]) -> str:
         for x in r.risks
     ]
     classes = ["over" if x.above_appetite else "" for x in r.risks]
-    head = [
-        "Id",
-        "Title",
-        "Owner",
-        "Status",
-        "Treatment",
-        "Inherent",
-        "Current",
-        "Above appetite",
-        "Controls",
-        "Plans",
-        "Assessed",
-        "Next review",
-        "Acceptance",
-    ]
+    head = list(d.REGISTER_COLUMNS)
     return (
         '<section id="register" class="page"><h2>Risk register</h2>'
         f"<p>{len(r.risks)} risks (closed ones included); rows above the appetite are shaded.</p>"
@@ -317,18 +303,7 @@ def _soa(r: d.ReportData) -> str:
         ]
         for x in s.rows
     ]
-    head = [
-        "Control",
-        "Title",
-        "Theme",
-        "Applicable",
-        "Justification",
-        "Status",
-        "Owner",
-        "Evidence",
-        "Last review",
-        "Last audit",
-    ]
+    head = list(d.SOA_COLUMNS)
     return (
         '<section id="soa" class="page"><h2>Statement of Applicability</h2>'
         f"<p>{meta}</p>" + _table(head, rows) + "</section>"

@@ -186,21 +186,7 @@ def render(r: d.ReportData) -> str:
 
     out += ["## Risk register", ""]
     out += _table(
-        [
-            "Id",
-            "Title",
-            "Owner",
-            "Status",
-            "Treatment",
-            "Inherent",
-            "Current",
-            "Above appetite",
-            "Controls",
-            "Plans",
-            "Assessed",
-            "Next review",
-            "Acceptance",
-        ],
+        list(d.REGISTER_COLUMNS),
         [
             [
                 e(x.id),
@@ -230,18 +216,7 @@ def render(r: d.ReportData) -> str:
         "",
     ]
     out += _table(
-        [
-            "Control",
-            "Title",
-            "Theme",
-            "Applicable",
-            "Justification",
-            "Status",
-            "Owner",
-            "Evidence",
-            "Last review",
-            "Last audit",
-        ],
+        list(d.SOA_COLUMNS),
         [
             [
                 e(x.id),
