@@ -202,21 +202,27 @@ class Evaluator:
         ]
 
     def run(
-        self, rules: Iterable[Rule], targets: Mapping[str, list[Target]] | None = None
+        self,
+        rules: Iterable[Rule],
+        targets: Mapping[str, list[Target]] | None = None,
+        findings_only: bool = False,
     ) -> list[Result]:
+        """Every result of `rules` on the targets; `findings_only`: no passes (posture
+        over time only counts findings)."""
         targets = targets or self.targets
         out: list[Result] = []
         for rule in rules:
             for resource in rule.resources:
                 for target in targets.get(resource, ()):
-                    result = judge(rule, target)
+                    result = judge(rule, target, findings_only)
                     if result is not None:
                         out.append(result)
         return out
 
 
-def judge(rule: Rule, target: Target) -> Result | None:
-    """One rule on one target: None when `when` says it does not apply."""
+def judge(rule: Rule, target: Target, findings_only: bool = False) -> Result | None:
+    """One rule on one target: None when `when` says it does not apply (or, with
+    `findings_only`, when it passes)."""
     info = rule.info
 
     def make(outcome: Outcome, message: str = "") -> Result:
@@ -235,7 +241,7 @@ def judge(rule: Rule, target: Target) -> Result | None:
         return make(Outcome.ERROR, f"rule {info.id}: `when` failed on {target.id}: {e}")
     try:
         if rule.check.run_bool(act):
-            return make(Outcome.PASS)
+            return None if findings_only else make(Outcome.PASS)
     except EvalError as e:
         return make(Outcome.ERROR, f"rule {info.id}: `check` failed on {target.id}: {e}")
     message = info.title

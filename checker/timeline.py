@@ -270,7 +270,7 @@ def _judge(c: _Context, label: str, day: datetime.date, commit: Commit) -> Point
         dates = last_changes(c.commits, commit.sha, c.under)
         snap = Snapshot(tree, c.display, dates, origin=origin)
         selected = {i.id for i in policy.infos}
-        judged = evaluate(policy, snap, day, selected, documents=c.documents)
+        judged = evaluate(policy, snap, day, selected, documents=c.documents, findings_only=True)
     except FatalError as e:
         return skipped(f"not judged: {e}")
     counts = dict.fromkeys(SEVERITIES, 0)
