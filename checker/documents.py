@@ -10,7 +10,7 @@ its own name.
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from typing import Any, TypeVar
 
@@ -42,13 +42,24 @@ class Documents:
     # id that changes whenever the bytes do (a git blob id), so that a file seen before
     # is neither read nor hashed again
     known: dict[tuple[str, str, str, bool], Document] = field(default_factory=dict)
+    # every store entry this process used, so that a forked worker (timeline.py) can
+    # hand what it used back to the process that saves the store
+    used: dict[str, Any] = field(default_factory=dict)
 
     def _remembered(self, key: str, compute: Callable[[], T], of_type: type[T]) -> T:
         found = self.store.get(key)
         if not isinstance(found, of_type):  # not there (or, from a damaged cache, not one)
             found = compute()
             self.store.put(key, found)
+        self.used[key] = found
         return found
+
+    def adopt(self, entries: Mapping[str, Any]) -> None:
+        """Takes over the store entries a forked worker used (see `used`)."""
+        for key, value in entries.items():
+            if self.store.get(key) is None:
+                self.store.put(key, value)
+            self.used.setdefault(key, value)
 
     def load(
         self,

@@ -15,7 +15,7 @@ from checker.gitobjects import SnapshotTree
 from checker.kinds import FOLDER_KINDS
 from checker.loader import DisplayPaths, Source
 from checker.methodology import Methodology
-from checker.model import Model, PolicyChange, build_model, entity_id
+from checker.model import Model, Normalised, PolicyChange, build_model, entity_id
 from checker.policy import Policy
 from checker.structure import dup_results, parse_results, ref_results, schema_results
 from checker.tree import YAML_SUFFIXES, FileTree
@@ -114,12 +114,14 @@ def evaluate(
     change: PolicyChange | None = None,
     documents: Documents | None = None,
     findings_only: bool = False,
+    normalised: Normalised | None = None,
 ) -> Judgement:
     """Every result of the selected rules on one snapshot, waivers applied. `documents`
-    remembers checked files across the snapshots of one run. `findings_only`: see judge."""
+    remembers checked files across the snapshots of one run, `normalised` their
+    entities' normalised values (model.py). `findings_only`: see judge."""
     notices: list[str] = []
     loaded = _load_files(snap, policy.methodology, policy.tree, documents or Documents(), notices)
-    judged = judge(policy, snap, loaded, today, selected, base, change, findings_only)
+    judged = judge(policy, snap, loaded, today, selected, base, change, findings_only, normalised)
     return Judgement(judged.results, judged.model, [*notices, *judged.notices])
 
 
@@ -132,6 +134,7 @@ def judge(
     base: Model | None = None,
     change: PolicyChange | None = None,
     findings_only: bool = False,
+    normalised: Normalised | None = None,
 ) -> Judgement:
     """Every result of the selected rules on the documents of one snapshot, by kind (a
     rule test gives its own, read from the test file). `findings_only` (posture over
@@ -148,7 +151,9 @@ def judge(
                 if violations or not only:
                     results += schema_results(kind, src, entity_id(kind, src), violations, only)
                 sources[kind].append((src, not violations))
-    model = build_model(policy.methodology, snap.tree, sources, snap.dates, base, change)
+    model = build_model(
+        policy.methodology, snap.tree, sources, snap.dates, base, change, normalised
+    )
     results += dup_results(model, only)
     results += ref_results(model, [i.id for i in policy.infos], only)
     rules = [r for r in policy.rules if r.info.id in selected]
