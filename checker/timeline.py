@@ -322,16 +322,19 @@ def _judge(c: _Context, p: _Prepared) -> Point:
     return Point(p.label, p.day, commit.sha, commit.date, True, risks, above, total, counts)
 
 
-MIN_PER_WORKER = 4  # fewer points are judged in one process: a fork would cost more
+MIN_PER_WORKER = 4  # when choosing by itself: fewer points per worker cost more to fork
 
 
 def _workers(asked: int | None, points: int) -> int:
+    """How many processes judge the points: 1 or 2 (as asked, else 2 where there are 2
+    CPUs and enough points), 1 without os.fork or where threads run (forking them is
+    unsafe)."""
+    if not hasattr(os, "fork") or threading.active_count() > 1:
+        return 1
     if asked is None:
         cpus = len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else 1
-        asked = min(2, cpus)
-    if not hasattr(os, "fork") or threading.active_count() > 1:  # forking threads is unsafe
-        return 1
-    return max(1, min(asked, 2, points // MIN_PER_WORKER))
+        asked = min(cpus, points // MIN_PER_WORKER)
+    return max(1, min(asked, 2, points))
 
 
 def _judge_all(c: _Context, prepared: list[_Prepared], workers: int) -> tuple[list[Point], int]:
