@@ -236,6 +236,9 @@ class Normalised:
     def __init__(self) -> None:
         # id(source) -> (source, kind, values); the source is held, so its id stays its own
         self._by_source: dict[int, tuple[Source, str, dict[str, Any]]] = {}
+        # (id(source), kind, path) -> (source, its `recorded`), read from the fields the
+        # schema defines, which no builder changes
+        self._recorded: dict[tuple[int, str, JsonPath], tuple[Source, list[dict[str, Any]]]] = {}
 
     def of(self, kind: str, source: Source) -> dict[str, Any]:
         found = self._by_source.get(id(source))
@@ -243,6 +246,16 @@ class Normalised:
             found = (source, kind, normalise(kind, source.data))
             self._by_source[id(source)] = found
         return _copy(found[2])
+
+    def recorded(
+        self, kind: Kind, source: Source, path: JsonPath, values: Mapping[str, Any]
+    ) -> list[dict[str, Any]]:
+        """`recorded(kind, values)` of the entity at `path` of `source` (a copy)."""
+        key = (id(source), kind.name, path)
+        found = self._recorded.get(key)
+        if found is None or found[0] is not source:
+            found = self._recorded[key] = (source, recorded(kind, values))
+        return [dict(r) for r in found[1]]
 
 
 def _copy(value: dict[str, Any]) -> dict[str, Any]:
@@ -359,7 +372,11 @@ def build_model(
         built = []
         for eid, src, values, ok, path, p_index in raw[kind.name]:
             if kind.recorded:
-                values["recorded"] = recorded(kind, values)
+                values["recorded"] = (
+                    normalised.recorded(kind, src, path, values)
+                    if normalised is not None
+                    else recorded(kind, values)
+                )
                 values["committed"] = dates.get(src.file) if dates is not None else None
                 old = before.get(eid) if kind.name == "risk" else None
                 values["base"] = {k: v for k, v in old.items() if k != "base"} if old else None
