@@ -39,7 +39,7 @@ from checker.loader import DisplayPaths
 from checker.methodology import isms_file
 from checker.model import Model, Normalised
 from checker.policy import Policy, load_policy
-from checker.snapshot import Snapshot, evaluate
+from checker.snapshot import Snapshot, check_files, evaluate
 
 BY_CHOICES = ("month", "commit")
 SEVERITIES = ("error", "warning", "info")
@@ -293,15 +293,21 @@ def _prepare(c: _Context, label: str, day: datetime.date, commit: Commit) -> _Pr
     return _Prepared(label, day, commit, found[0], policy)
 
 
+def _snapshot(
+    c: _Context, p: _Prepared, policy: Policy, dates: Mapping[str, datetime.date] | None
+) -> tuple[Policy, Snapshot]:
+    tree = SnapshotTree(c.objects, p.tree)
+    snap = Snapshot(tree, c.display, dates, origin=f"commit {p.commit.sha[:12]}")
+    return dataclasses.replace(policy, tree=tree), snap
+
+
 def _judge(c: _Context, p: _Prepared) -> Point:
     commit = p.commit
     if p.policy is None:
         return Point(p.label, p.day, commit.sha, commit.date, False, note=p.note)
-    tree = SnapshotTree(c.objects, p.tree)
-    policy = dataclasses.replace(p.policy, tree=tree)
     try:
         dates = last_changes(c.commits, commit.sha, c.under)
-        snap = Snapshot(tree, c.display, dates, origin=f"commit {commit.sha[:12]}")
+        policy, snap = _snapshot(c, p, p.policy, dates)
         selected = {i.id for i in policy.infos}
         judged = evaluate(
             policy,
@@ -344,6 +350,9 @@ def _judge_all(c: _Context, prepared: list[_Prepared], workers: int) -> tuple[li
     if workers < 2:
         return [_judge(c, p) for p in prepared], 0
     half = (len(prepared) + 1) // 2
+    for p in prepared[half:]:  # the worker's files, checked here once (and kept here)
+        if p.policy is not None:
+            check_files(*_snapshot(c, p, p.policy, None), c.documents)
     before = set(c.documents.used)
     persistent = c.documents.store.path is not None
     reader, writer = os.pipe()
