@@ -9,9 +9,13 @@ every commit of that line. A point is judged as of its day (the month's last day
 file's last-change date as of that commit (for GIT-001).
 
 Trees and blobs come from one `git cat-file --batch` process (gitobjects.py), each
-object read once; each file is parsed and schema-checked once per content (documents.py
-remembers it), and a policy is loaded once per distinct isms.yaml and rule files. The
-working tree, the index and HEAD are never touched.
+object read once, all before any point is judged; each file is parsed and schema-checked
+once per content (documents.py remembers it, by git blob id), each entity normalised
+once per content (model.Normalised), and a policy is loaded once per distinct isms.yaml
+and rule files. A point is judged for its findings alone (posture counts them). With 2
+CPUs and enough points, a forked worker judges the later half of the points, whose
+files this process checked first, and hands its points back in order. The working
+tree, the index and HEAD are never touched.
 
 Outside git, in a repository without commits, or in a shallow clone (the history is cut
 off) there is no timeline: `Timeline.note` says why.
