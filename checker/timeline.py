@@ -225,7 +225,7 @@ def timeline(
     workers: int | None = None,
 ) -> Timeline:
     """The posture at each point of the history (docs/format.md, `report`). `workers`:
-    how many processes judge the points (None: 2 where there are 2 CPUs and os.fork)."""
+    how many processes judge the points (None: see _workers)."""
     if history is None:
         return Timeline(by, note="not a git repository: no posture over time")
     if history.is_shallow():
@@ -336,9 +336,9 @@ MIN_PER_WORKER = 4  # when choosing by itself: fewer points per worker cost more
 
 
 def _workers(asked: int | None, points: int) -> int:
-    """How many processes judge the points: 1 or 2 (as asked, else 2 where there are 2
-    CPUs and enough points), 1 without os.fork or where threads run (forking them is
-    unsafe)."""
+    """How many processes judge the points: 1 or 2 (as asked, else 2 where this process
+    may run on 2 CPUs, as Linux tells, and there are enough points), 1 without os.fork
+    (Windows) or where threads run (forking them is unsafe)."""
     if not hasattr(os, "fork") or threading.active_count() > 1:
         return 1
     if asked is None:
