@@ -9,9 +9,10 @@ new blob to read and parse and no month holds records dated after it. The last c
 is the generated HEAD's tree, so a check of it is the `check` scenario.
 
 Timed in this process, cold (no cache across runs), interleaved: one check
-(`engine.run`, what `isms-check check` does) and the posture (`timeline.timeline`, what
-`isms-check report` adds for posture over time), `repeat` times each. Target: posture at
-most 3 times one check.
+(`engine.run`, what `isms-check check` does), the posture (`timeline.timeline`, what
+`isms-check report` adds for posture over time: 2 processes where there are 2 CPUs) and
+the posture judged in this process alone (`workers=1`), `repeat` times each. CPU counts
+the forked worker's too. Target: posture at most 3 times one check.
 """
 
 from __future__ import annotations
@@ -108,10 +109,15 @@ def bench_posture(risks: int, churn: float, repeat: int, workdir: Path) -> str:
         found = timeline(history, display, today, cel_engine(), Documents())
         points[:] = found.points
 
+    def alone() -> None:
+        found = timeline(history, display, today, cel_engine(), Documents(), workers=1)
+        assert found.points == tuple(points)  # the same points, in one process
+
     checks: list[tuple[float, float]] = []
     postures: list[tuple[float, float]] = []
+    alones: list[tuple[float, float]] = []
     for _ in range(repeat):  # interleaved
-        for fn, into in ((check, checks), (posture, postures)):
+        for fn, into in ((check, checks), (posture, postures), (alone, alones)):
             into.append(timed(fn))
     judged = len([p for p in points if p.evaluated])
 
@@ -122,15 +128,18 @@ def bench_posture(risks: int, churn: float, repeat: int, workdir: Path) -> str:
             f"CPU median {statistics.median(cpu):.2f} s (min {min(cpu):.2f})"
         )
 
-    wall = statistics.median(p[0] for p in postures) / statistics.median(c[0] for c in checks)
-    cpu = statistics.median(p[1] for p in postures) / statistics.median(c[1] for c in checks)
+    def ratio(samples: list[tuple[float, float]], i: int) -> float:
+        return statistics.median(s[i] for s in samples) / statistics.median(c[i] for c in checks)
+
     return (
         f"repository: {repo} ({risks} risks, {MONTHS} months, {churn:.0%} of entity files "
         f"changed a month)\n"
         f"{line('check  ', checks)}\n"
         f"{line('posture', postures)} ({judged} of {len(points)} monthly snapshots judged)\n"
-        f"posture / check: {wall:.2f}x wall, {cpu:.2f}x CPU (medians of {repeat} interleaved "
-        "runs; target <= 3x)"
+        f"{line('posture, 1 process', alones)}\n"
+        f"posture / check: {ratio(postures, 0):.2f}x wall, {ratio(postures, 1):.2f}x CPU; "
+        f"in 1 process {ratio(alones, 0):.2f}x wall, {ratio(alones, 1):.2f}x CPU (medians of "
+        f"{repeat} interleaved runs; target <= 3x)"
     )
 
 

@@ -10,7 +10,7 @@ its own name.
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from typing import Any, TypeVar
 
@@ -38,19 +38,48 @@ class Documents:
     namespace of the cache across runs, or one kept in memory only (`Store(None, ...)`)."""
 
     store: Store = field(default_factory=lambda: Store(None, "documents"))
+    # by (kind, display path, content id, empty_ok): files whose content is known by an
+    # id that changes whenever the bytes do (a git blob id), so that a file seen before
+    # is neither read nor hashed again
+    known: dict[tuple[str, str, str, bool], Document] = field(default_factory=dict)
+    # every store entry this process used, so that a forked worker (timeline.py) can
+    # hand what it used back to the process that saves the store
+    used: dict[str, Any] = field(default_factory=dict)
 
     def _remembered(self, key: str, compute: Callable[[], T], of_type: type[T]) -> T:
         found = self.store.get(key)
         if not isinstance(found, of_type):  # not there (or, from a damaged cache, not one)
             found = compute()
             self.store.put(key, found)
+        self.used[key] = found
         return found
 
+    def adopt(self, entries: Mapping[str, Any]) -> None:
+        """Takes over the store entries a forked worker used (see `used`)."""
+        for key, value in entries.items():
+            if self.store.get(key) is None:
+                self.store.put(key, value)
+            self.used.setdefault(key, value)
+
     def load(
-        self, kind: str, tree: FileTree, rel: str, shown: str, *, empty_ok: bool = False
+        self,
+        kind: str,
+        tree: FileTree,
+        rel: str,
+        shown: str,
+        *,
+        empty_ok: bool = False,
+        content_id: str | None = None,
     ) -> Document:
         """The file `rel` of `tree` as a Document of `kind` entities; `empty_ok`: an
-        empty file or list is no entities rather than a problem (the waivers file)."""
+        empty file or list is no entities rather than a problem (the waivers file).
+        `content_id`: an id of the file's bytes (its git blob id), when known."""
+        if content_id is not None:
+            at = (kind, shown, content_id, empty_ok)
+            found = self.known.get(at)
+            if found is None:
+                found = self.known[at] = self.load(kind, tree, rel, shown, empty_ok=empty_ok)
+            return found
         try:
             raw = tree.read_bytes(rel, limit=MAX_FILE_BYTES)
         except OSError as e:  # OutsideError: a link that leads out of the repository

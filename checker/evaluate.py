@@ -12,7 +12,7 @@ from typing import Any
 
 from checker.cel import Engine, EvalError
 from checker.celnative.errors import BudgetError
-from checker.findings import Location, Outcome, Result
+from checker.findings import Location, Outcome, Result, RuleInfo
 from checker.kinds import CLAUSES, FOLDER_KINDS, KINDS
 from checker.loader import JsonPath
 from checker.model import Entity, Model, normalise, to_date
@@ -202,56 +202,63 @@ class Evaluator:
         ]
 
     def run(
-        self, rules: Iterable[Rule], targets: Mapping[str, list[Target]] | None = None
+        self,
+        rules: Iterable[Rule],
+        targets: Mapping[str, list[Target]] | None = None,
+        findings_only: bool = False,
     ) -> list[Result]:
+        """Every result of `rules` on the targets; `findings_only`: no passes (posture
+        over time only counts findings)."""
         targets = targets or self.targets
         out: list[Result] = []
         for rule in rules:
             for resource in rule.resources:
                 for target in targets.get(resource, ()):
-                    result = judge(rule, target)
+                    result = judge(rule, target, findings_only)
                     if result is not None:
                         out.append(result)
         return out
 
 
-def judge(rule: Rule, target: Target) -> Result | None:
-    """One rule on one target: None when `when` says it does not apply."""
+def judge(rule: Rule, target: Target, findings_only: bool = False) -> Result | None:
+    """One rule on one target: None when `when` says it does not apply (or, with
+    `findings_only`, when it passes)."""
     info = rule.info
-
-    def make(outcome: Outcome, message: str = "") -> Result:
-        return Result.of(info, target.kind, target.id, target.location, outcome, message)
-
     if rule.guard is not None:
         over = _over_budget(rule.guard, target.plain)
         if over is not None:
             field, error = over
-            return make(Outcome.ERROR, f"rule {info.id}: `{field}` failed on {target.id}: {error}")
+            message = f"rule {info.id}: `{field}` failed on {target.id}: {error}"
+            return _result(info, target, Outcome.ERROR, message)
     act = target.activation
     try:
         if rule.when is not None and not rule.when.run_bool(act):
             return None
     except EvalError as e:
-        return make(Outcome.ERROR, f"rule {info.id}: `when` failed on {target.id}: {e}")
+        message = f"rule {info.id}: `when` failed on {target.id}: {e}"
+        return _result(info, target, Outcome.ERROR, message)
     try:
         if rule.check.run_bool(act):
-            return make(Outcome.PASS)
+            return None if findings_only else _result(info, target, Outcome.PASS)
     except EvalError as e:
-        return make(Outcome.ERROR, f"rule {info.id}: `check` failed on {target.id}: {e}")
+        message = f"rule {info.id}: `check` failed on {target.id}: {e}"
+        return _result(info, target, Outcome.ERROR, message)
     message = info.title
     if rule.message is not None:
         try:
             text = rule.message.run(act)
             if not isinstance(text, str):  # a rule bug, never a finding that reads oddly
                 shown = rule.message.run_str(act)
-                return make(
+                return _result(
+                    info,
+                    target,
                     Outcome.ERROR,
                     f"rule {info.id}: `message` gave {shown} on {target.id}, not a string",
                 )
             message = str.__str__(text) or info.title
         except EvalError as e:
             message = f"{info.title} (the rule's message failed: {e})"
-    result = make(Outcome.FAIL, message)
+    result = _result(info, target, Outcome.FAIL, message)
     if rule.at is not None:
         try:
             path = at_path(rule.at.run_str(act))
@@ -260,6 +267,10 @@ def judge(rule: Rule, target: Target) -> Result | None:
         field = "/".join(str(p) for p in path)
         return dataclasses.replace(result, location=target.locate(path), field=field)
     return result
+
+
+def _result(info: RuleInfo, target: Target, outcome: Outcome, message: str = "") -> Result:
+    return Result.of(info, target.kind, target.id, target.location, outcome, message)
 
 
 def _over_budget(guard: Rule, plain: Mapping[str, Any]) -> tuple[str, BudgetError] | None:

@@ -16,6 +16,7 @@ import subprocess
 from collections.abc import Mapping
 from pathlib import Path
 from types import TracebackType
+from typing import IO
 
 from checker.tree import YAML_SUFFIXES, OutsideError, inside
 
@@ -32,14 +33,38 @@ class GitObjects:
     """One `git cat-file --batch` process for a repository; use as a context manager."""
 
     def __init__(self, top: Path) -> None:
-        self._process = subprocess.Popen(
-            ["git", "--no-optional-locks", "cat-file", "--batch"],
-            cwd=top, stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=subprocess.DEVNULL,
-        )  # fmt: skip
+        self._top = top
+        self._process = self._start()
+        self._own = True  # False in a forked worker until it starts its own process
         self._blobs: dict[str, bytes] = {}
         self._trees: dict[str, Mapping[str, tuple[str, str]]] = {}
         self._flat: dict[str, tuple[dict[str, tuple[str, str]], frozenset[str]]] = {}
         self.objects_read = 0  # how many objects came from git (each at most once)
+
+    def _start(self) -> subprocess.Popen[bytes]:
+        return subprocess.Popen(
+            ["git", "--no-optional-locks", "cat-file", "--batch"],
+            cwd=self._top, stdin=subprocess.PIPE, stdout=subprocess.PIPE,
+            stderr=subprocess.DEVNULL,
+        )  # fmt: skip
+
+    def _pipes(self) -> tuple[IO[bytes], IO[bytes]]:
+        if not self._own:  # in a forked worker: its own process, on first use
+            self._process, self._own = self._start(), True
+        stdin, stdout = self._process.stdin, self._process.stdout
+        assert stdin is not None and stdout is not None
+        return stdin, stdout
+
+    def forked(self) -> None:
+        """In a child process made by os.fork: lets go of the parent's `git cat-file`
+        (closing this process's copies of its pipes, so that it still ends when the
+        parent closes them) and starts its own when it needs one. What was read stays."""
+        if self._own:
+            for pipe in (self._process.stdin, self._process.stdout):
+                if pipe is not None:
+                    with contextlib.suppress(OSError):  # nothing is left buffered
+                        pipe.close()
+            self._own = False
 
     def __enter__(self) -> GitObjects:
         return self
@@ -50,6 +75,8 @@ class GitObjects:
         self.close()
 
     def close(self) -> None:
+        if not self._own:
+            return
         if self._process.stdin is not None and not self._process.stdin.closed:
             with contextlib.suppress(OSError):  # gone, with requests still buffered
                 self._process.stdin.close()
@@ -58,8 +85,7 @@ class GitObjects:
         self._process.wait()
 
     def _send(self, requests: bytes) -> None:
-        stdin = self._process.stdin
-        assert stdin is not None
+        stdin, _ = self._pipes()
         try:
             stdin.write(requests)
             stdin.flush()
@@ -69,10 +95,9 @@ class GitObjects:
     def read(self, name: str) -> tuple[str, str, bytes] | None:
         """(object id, type, content) of the object `name` (an id or `REV:PATH`), or None
         when there is none."""
-        stdin, stdout = self._process.stdin, self._process.stdout
-        assert stdin is not None and stdout is not None
         if "\n" in name:
             return None
+        _, stdout = self._pipes()
         self._send(name.encode("utf-8", "surrogateescape") + b"\n")
         header = stdout.readline().decode("utf-8", "surrogateescape").rstrip("\n")
         if not header:
@@ -88,10 +113,9 @@ class GitObjects:
         """Reads the blobs not read yet in one round trip (all requests, then all answers),
         instead of one request and answer each."""
         wanted = [oid for oid in dict.fromkeys(oids) if oid not in self._blobs]
-        stdin, stdout = self._process.stdin, self._process.stdout
-        assert stdin is not None and stdout is not None
         if not wanted:
             return
+        _, stdout = self._pipes()
         self._send(b"".join(oid.encode("ascii") + b"\n" for oid in wanted))
         for oid in wanted:
             line = stdout.readline()

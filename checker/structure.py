@@ -107,11 +107,14 @@ STRUCTURAL_RULES = (PARSE, SCHEMA, DUP, REF)
 FILE_RULES = (PARSE, SCHEMA)  # what decides which entities the other rules can see
 
 
-def parse_results(files: Iterable[ParsedFile]) -> list[Result]:
+def parse_results(files: Iterable[ParsedFile], findings_only: bool = False) -> list[Result]:
+    """`findings_only`: leave out the passes (as every function here does), for callers
+    that only count findings (posture over time)."""
     out = []
     for f in files:
         if f.problem is None:
-            out.append(Result.of(PARSE, "file", None, Location(f.file, 1), Outcome.PASS))
+            if not findings_only:
+                out.append(Result.of(PARSE, "file", None, Location(f.file, 1), Outcome.PASS))
         else:
             loc = Location(f.file, f.problem.line, f.problem.column)
             out.append(Result.of(PARSE, "file", None, loc, Outcome.FAIL, f.problem.message))
@@ -119,10 +122,16 @@ def parse_results(files: Iterable[ParsedFile]) -> list[Result]:
 
 
 def schema_results(
-    kind: str, source: Source, entity: str, violations: Sequence[Violation]
+    kind: str,
+    source: Source,
+    entity: str,
+    violations: Sequence[Violation],
+    findings_only: bool = False,
 ) -> list[Result]:
     """One entity's schema results: a pass, or one finding per violation."""
     if not violations:
+        if findings_only:
+            return []
         loc = Location(source.file, source.line, source.position(())[1])
         return [Result.of(SCHEMA, kind, entity, loc, Outcome.PASS)]
     out = []
@@ -148,7 +157,7 @@ def _location(e: Entity, *field: str | int) -> Location:
     return Location(e.source.file, line, column)
 
 
-def dup_results(model: Model) -> list[Result]:
+def dup_results(model: Model, findings_only: bool = False) -> list[Result]:
     out = []
     for kind in KINDS:
         groups: dict[str, list[Entity]] = defaultdict(list)
@@ -156,7 +165,8 @@ def dup_results(model: Model) -> list[Result]:
             groups[e.id].append(e)
         for eid, group in groups.items():
             if len(group) == 1:
-                out.append(Result.of(DUP, kind.name, eid, _location(group[0]), Outcome.PASS))
+                if not findings_only:
+                    out.append(Result.of(DUP, kind.name, eid, _location(group[0]), Outcome.PASS))
                 continue
             places = ", ".join(f"{e.source.file}:{e.line}" for e in group)
             message = (
@@ -167,7 +177,7 @@ def dup_results(model: Model) -> list[Result]:
     return out
 
 
-def ref_results(model: Model, rule_ids: Sequence[str]) -> list[Result]:
+def ref_results(model: Model, rule_ids: Sequence[str], findings_only: bool = False) -> list[Result]:
     """Checks every link of every judged entity (but inactive ones: closed risks); the
     finding points at the first unknown id."""
     known = {kind.name: {e.id for e in model.of_kind(kind.name)} for kind in KINDS}
@@ -178,6 +188,13 @@ def ref_results(model: Model, rule_ids: Sequence[str]) -> list[Result]:
         | {"isms"}
     )
     out = []
+    linkable: dict[tuple[str, ...], set[str]] = {}  # ids of these kinds, made once
+
+    def ids_of(kinds: tuple[str, ...]) -> set[str]:
+        found = linkable.get(kinds)
+        if found is None:
+            found = linkable[kinds] = set().union(*(known[k] for k in kinds))
+        return found
 
     def judge(
         e: Entity, checks: Sequence[tuple[tuple[str, ...], object, Link | None, set[str]]]
@@ -201,16 +218,17 @@ def ref_results(model: Model, rule_ids: Sequence[str]) -> list[Result]:
         if unknown:
             message = f"unknown id: {'; '.join(unknown)}"
             out.append(Result.of(REF, e.kind, e.id, _location(e, *first), Outcome.FAIL, message))
-        else:
+        elif not findings_only:
             out.append(Result.of(REF, e.kind, e.id, _location(e), Outcome.PASS))
 
+    rule_set = set(rule_ids)
     for kind in KINDS:
         for e in model.unique(kind.name):
             if kind.name == "waiver":
                 rule, target = e.values["rule"], e.values["target"]
                 judge(
                     e,
-                    [(("rule",), rule, None, set(rule_ids)), (("target",), target, None, targets)],
+                    [(("rule",), rule, None, rule_set), (("target",), target, None, targets)],
                 )
             elif kind.links and kind.is_active(e.values):
                 judge(
@@ -220,7 +238,7 @@ def ref_results(model: Model, rule_ids: Sequence[str]) -> list[Result]:
                             tuple(link.field.split(".")),
                             _value(e.values, link.field),
                             link,
-                            set().union(*(known[k] for k in link.kinds)),
+                            ids_of(link.kinds),
                         )
                         for link in kind.links
                     ],

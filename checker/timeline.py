@@ -9,9 +9,13 @@ every commit of that line. A point is judged as of its day (the month's last day
 file's last-change date as of that commit (for GIT-001).
 
 Trees and blobs come from one `git cat-file --batch` process (gitobjects.py), each
-object read once; each file is parsed and schema-checked once per content (documents.py
-remembers it), and a policy is loaded once per distinct isms.yaml and rule files. The
-working tree, the index and HEAD are never touched.
+object read once, all before any point is judged; each file is parsed and schema-checked
+once per content (documents.py remembers it, by git blob id), each entity normalised
+once per content (model.Normalised), and a policy is loaded once per distinct isms.yaml
+and rule files. A point is judged for its findings alone (posture counts them). With 2
+CPUs and enough points, a forked worker judges the later half of the points, whose
+files this process checked first, and hands its points back in order. The working
+tree, the index and HEAD are never touched.
 
 Outside git, in a repository without commits, or in a shallow clone (the history is cut
 off) there is no timeline: `Timeline.note` says why.
@@ -22,8 +26,12 @@ from __future__ import annotations
 import calendar
 import dataclasses
 import datetime
+import os
+import pickle
+import threading
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
+from typing import Any, cast
 
 from checker.cel import Engine
 from checker.documents import Documents
@@ -33,9 +41,9 @@ from checker.gitobjects import GitObjects, GitObjectsError, SnapshotTree
 from checker.history import History
 from checker.loader import DisplayPaths
 from checker.methodology import isms_file
-from checker.model import Model
+from checker.model import Model, Normalised
 from checker.policy import Policy, load_policy
-from checker.snapshot import Snapshot, evaluate
+from checker.snapshot import Snapshot, check_files, evaluate
 
 BY_CHOICES = ("month", "commit")
 SEVERITIES = ("error", "warning", "info")
@@ -204,7 +212,7 @@ class _Policies:
             self.loaded[key] = found
         if isinstance(found, FatalError):
             raise found
-        return dataclasses.replace(found, tree=tree)
+        return found
 
 
 def timeline(
@@ -214,8 +222,10 @@ def timeline(
     cel: Engine,
     documents: Documents,
     by: str = "month",
+    workers: int | None = None,
 ) -> Timeline:
-    """The posture at each point of the history (docs/format.md, `report`)."""
+    """The posture at each point of the history (docs/format.md, `report`). `workers`:
+    how many processes judge the points (None: see _workers)."""
     if history is None:
         return Timeline(by, note="not a git repository: no posture over time")
     if history.is_shallow():
@@ -228,16 +238,18 @@ def timeline(
     if not commits:
         return Timeline(by, note="no commits yet: no posture over time")
     under = history.prefix + "/" if history.prefix else ""
-    points = []
     with GitObjects(history.top) as objects:
         policies = _Policies(display, cel, documents)
-        context = _Context(objects, policies, history, commits, under, display, documents)
+        context = _Context(
+            objects, policies, history, commits, under, display, documents, Normalised()
+        )
         try:
-            for label, day, commit in choose(commits, today, by):
-                points.append(_judge(context, label, day, commit))
+            # every tree, file and policy is read here, once; judging then reads nothing
+            prepared = [_prepare(context, *point) for point in choose(commits, today, by)]
+            points, read = _judge_all(context, prepared, _workers(workers, len(prepared)))
         except GitObjectsError as e:
             return Timeline(by, note=f"the history could not be read ({e}): no posture over time")
-        read = objects.objects_read
+        read += objects.objects_read
     return Timeline(by, tuple(points), objects_read=read, policies_loaded=len(policies.loaded))
 
 
@@ -250,32 +262,142 @@ class _Context:
     under: str  # the ISMS root's work-tree path, with a slash ("" at the top)
     display: DisplayPaths
     documents: Documents
+    normalised: Normalised  # entities' normalised values, by source, for the whole run
 
 
-def _judge(c: _Context, label: str, day: datetime.date, commit: Commit) -> Point:
-    def skipped(note: str) -> Point:
-        return Point(label, day, commit.sha, commit.date, False, note=note)
+@dataclass(frozen=True)
+class _Prepared:
+    """A point with what judging it needs, read from git: its tree and its policy (or
+    why it cannot be judged)."""
+
+    label: str
+    day: datetime.date
+    commit: Commit
+    tree: str | None = None  # the ISMS folder's tree id
+    policy: Policy | None = None  # with another tree: give it the point's
+    note: str = ""  # why it is not judged
+
+
+def _prepare(c: _Context, label: str, day: datetime.date, commit: Commit) -> _Prepared:
+    def skipped(note: str) -> _Prepared:
+        return _Prepared(label, day, commit, note=note)
 
     prefix = c.history.prefix
     found = c.objects.read(f"{commit.sha}:{prefix}" if prefix else f"{commit.sha}^{{tree}}")
     if found is None or found[1] != "tree":
         return skipped("the ISMS folder does not exist in this commit")
-    tree = SnapshotTree(c.objects, found[0])
+    tree = SnapshotTree(c.objects, found[0])  # reads every YAML file of the commit
     isms_rel = isms_file(tree)
     if isms_rel is None:
         return skipped("no isms.yaml in this commit")
-    origin = f"commit {commit.sha[:12]}"
     try:
-        policy = c.policies.get(tree, isms_rel, origin)
-        dates = last_changes(c.commits, commit.sha, c.under)
-        snap = Snapshot(tree, c.display, dates, origin=origin)
-        selected = {i.id for i in policy.infos}
-        judged = evaluate(policy, snap, day, selected, documents=c.documents)
+        policy = c.policies.get(tree, isms_rel, f"commit {commit.sha[:12]}")
     except FatalError as e:
         return skipped(f"not judged: {e}")
+    return _Prepared(label, day, commit, found[0], policy)
+
+
+def _snapshot(
+    c: _Context, p: _Prepared, policy: Policy, dates: Mapping[str, datetime.date] | None
+) -> tuple[Policy, Snapshot]:
+    tree = SnapshotTree(c.objects, p.tree)
+    snap = Snapshot(tree, c.display, dates, origin=f"commit {p.commit.sha[:12]}")
+    return dataclasses.replace(policy, tree=tree), snap
+
+
+def _judge(c: _Context, p: _Prepared) -> Point:
+    commit = p.commit
+    if p.policy is None:
+        return Point(p.label, p.day, commit.sha, commit.date, False, note=p.note)
+    try:
+        dates = last_changes(c.commits, commit.sha, c.under)
+        policy, snap = _snapshot(c, p, p.policy, dates)
+        selected = {i.id for i in policy.infos}
+        judged = evaluate(
+            policy,
+            snap,
+            p.day,
+            selected,
+            documents=c.documents,
+            findings_only=True,
+            normalised=c.normalised,
+        )
+    except FatalError as e:
+        return Point(p.label, p.day, commit.sha, commit.date, False, note=f"not judged: {e}")
     counts = dict.fromkeys(SEVERITIES, 0)
     for r in judged.results:
         if r.outcome is Outcome.FAIL:
             counts[r.severity.value] += 1
     risks, above, total = posture(judged.model)
-    return Point(label, day, commit.sha, commit.date, True, risks, above, total, counts)
+    return Point(p.label, p.day, commit.sha, commit.date, True, risks, above, total, counts)
+
+
+MIN_PER_WORKER = 4  # when choosing by itself: fewer points per worker cost more to fork
+
+
+def _workers(asked: int | None, points: int) -> int:
+    """How many processes judge the points: 1 or 2 (as asked, else 2 where this process
+    may run on 2 CPUs, as Linux tells, and there are enough points), 1 without os.fork
+    (Windows) or where threads run (forking them is unsafe)."""
+    if not hasattr(os, "fork") or threading.active_count() > 1:
+        return 1
+    if asked is None:
+        cpus = len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else 1
+        asked = min(cpus, points // MIN_PER_WORKER)
+    return max(1, min(asked, 2, points))
+
+
+def _judge_all(c: _Context, prepared: list[_Prepared], workers: int) -> tuple[list[Point], int]:
+    """The points judged in order, and how many git objects a worker read. With 2
+    workers, a forked child judges the later half (it starts with everything this
+    process has read and checked) and hands back its points, pickled through a pipe."""
+    if workers < 2:
+        return [_judge(c, p) for p in prepared], 0
+    half = (len(prepared) + 1) // 2
+    for p in prepared[half:]:  # the worker's files, checked here once (and kept here)
+        if p.policy is not None:
+            check_files(*_snapshot(c, p, p.policy, None), c.documents)
+    before = set(c.documents.used)
+    persistent = c.documents.store.path is not None
+    reader, writer = os.pipe()
+    read_before = c.objects.objects_read
+    pid = os.fork()
+    if pid == 0:  # the child: judge, answer, and leave without running the parent's exits
+        try:
+            os.close(reader)
+            c.objects.forked()
+            points = [_judge(c, p) for p in prepared[half:]]
+            used = {k: v for k, v in c.documents.used.items() if k not in before}
+            read = c.objects.objects_read - read_before  # by its own git process
+            answer: object = (points, used if persistent else {}, read)
+        except BaseException as e:  # handed to the parent, which raises it
+            answer = _picklable(e)
+        try:
+            with os.fdopen(writer, "wb") as out:
+                pickle.dump(answer, out, protocol=pickle.HIGHEST_PROTOCOL)
+        finally:
+            os._exit(0)
+    os.close(writer)
+    try:
+        mine = [_judge(c, p) for p in prepared[:half]]
+    finally:
+        with os.fdopen(reader, "rb") as answers:
+            data = answers.read()  # all of it, so that the child can end
+        os.waitpid(pid, 0)
+    try:
+        answer = pickle.loads(data)
+    except Exception as e:  # the child died before answering
+        raise RuntimeError(f"a posture worker ended without an answer ({e})") from e
+    if isinstance(answer, BaseException):
+        raise answer
+    theirs, entries, read = cast(tuple[list[Point], dict[str, Any], int], answer)
+    c.documents.adopt(entries)
+    return [*mine, *theirs], read
+
+
+def _picklable(e: BaseException) -> BaseException:
+    try:
+        pickle.loads(pickle.dumps(e))
+    except Exception:  # an exception that does not survive pickling: its text does
+        return RuntimeError(f"{type(e).__name__}: {e}")
+    return e
