@@ -20,7 +20,7 @@ import difflib
 import functools
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, NamedTuple
 
 from lark import Token, Tree
 
@@ -194,12 +194,20 @@ class TypeProblem(Exception):
         self.column = getattr(meta, "column", None) or 1
 
 
-TypeCheck = Callable[["Program", tuple[str, ...]], "Problem | None"]
+class Verdict(NamedTuple):
+    """What the type check says of an expression: its first problem (None: none), and
+    the name of the type it gives (`string`, `bool`, ...; `dyn` when not known)."""
+
+    problem: Problem | None
+    type: str
 
 
-def check(program: Program, resources: tuple[str, ...]) -> Problem | None:
-    """`problem` for a compiled program (checker.cel's Program)."""
-    return problem(program.ast, resources)
+TypeCheck = Callable[["Program", tuple[str, ...]], Verdict]
+
+
+def check(program: Program, resources: tuple[str, ...]) -> Verdict:
+    """The Verdict on a compiled program (checker.cel's Program)."""
+    return _verdict(program.ast, resources)
 
 
 @functools.cache
@@ -213,24 +221,29 @@ def remembered(store: Store) -> TypeCheck:
     """`check`, remembered in `store` (a namespace of the cache across runs) by the
     expression's text: a warm run neither parses an expression nor walks it."""
 
-    def typecheck(program: Program, resources: tuple[str, ...]) -> Problem | None:
+    def typecheck(program: Program, resources: tuple[str, ...]) -> Verdict:
         key = digest("types", _assumed(), program.source, *resources)
         found = store.get(key)
-        if not isinstance(found, tuple):  # not there (or, from a damaged cache, not one)
-            found = check(program, resources) or ()
+        if not (isinstance(found, tuple) and len(found) == 2):  # a miss, or a damaged entry
+            verdict = check(program, resources)
+            found = (verdict.problem or (), verdict.type)
             store.put(key, found)
-        return (str(found[0]), int(found[1]), int(found[2])) if found else None
+        wrong, name = found
+        return Verdict((str(wrong[0]), int(wrong[1]), int(wrong[2])) if wrong else None, name)
 
     return typecheck
 
 
+def _verdict(tree: Node, resources: tuple[str, ...]) -> Verdict:
+    try:
+        return Verdict(None, _Checker(variable_types(resources)).infer(tree).name)
+    except TypeProblem as e:
+        return Verdict((e.message, e.line, e.column), DYN.name)
+
+
 def problem(tree: Node, resources: tuple[str, ...]) -> Problem | None:
     """The first unknown field or impossible comparison in the expression, if any."""
-    try:
-        _Checker(variable_types(resources)).infer(tree)
-    except TypeProblem as e:
-        return (e.message, e.line, e.column)
-    return None
+    return _verdict(tree, resources).problem
 
 
 _BOOL_FUNCTIONS = frozenset({"contains", "startsWith", "endsWith", "matches", "has", "present"})

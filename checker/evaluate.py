@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import dataclasses
 import datetime
+import functools
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
 from typing import Any
@@ -25,10 +26,16 @@ class Target:
 
     kind: str
     id: str
-    location: Location
+    location: Location | None  # where its results point; None: where it is written
     activation: Mapping[str, Any]
     locate: Callable[[JsonPath], Location]  # where a field of the target is written
     plain: Mapping[str, Any]  # the activation in the model's own values (budget guards)
+
+    @functools.cached_property
+    def place(self) -> Location:
+        """Where its results point, worked out once and only when a result needs it
+        (posture over time judges many targets whose results are never placed)."""
+        return self.location or self.locate(())
 
 
 def isms_values(model: Model) -> dict[str, Any]:
@@ -191,7 +198,7 @@ class Evaluator:
             line, column = e.source.position((*e.path, *path))
             return Location(e.source.file, line, column)
 
-        return Target(e.kind, e.id, locate(()), activation, locate, plain)
+        return Target(e.kind, e.id, None, activation, locate, plain)
 
     def waiver_targets(self, matches: Mapping[str, int | None]) -> list[Target]:
         """Waivers are judged last: `waiver.matches` counts the findings each waived
@@ -221,8 +228,11 @@ class Evaluator:
 
 
 def judge(rule: Rule, target: Target, findings_only: bool = False) -> Result | None:
-    """One rule on one target: None when `when` says it does not apply (or, with
-    `findings_only`, when it passes)."""
+    """One rule on one target: None when `when` says it does not apply. `findings_only`
+    (posture over time, which counts findings): None when it passes too, and a finding
+    keeps the title and the entity's place, as `at` is not run, nor `message` when it
+    can only give a text (a message that may not is run: it decides whether the result
+    is a finding or an error)."""
     info = rule.info
     if rule.guard is not None:
         over = _over_budget(rule.guard, target.plain)
@@ -244,6 +254,8 @@ def judge(rule: Rule, target: Target, findings_only: bool = False) -> Result | N
         message = f"rule {info.id}: `check` failed on {target.id}: {e}"
         return _result(info, target, Outcome.ERROR, message)
     message = info.title
+    if findings_only and (rule.message is None or rule.message_is_text):
+        return _result(info, target, Outcome.FAIL, message)
     if rule.message is not None:
         try:
             text = rule.message.run(act)
@@ -259,7 +271,7 @@ def judge(rule: Rule, target: Target, findings_only: bool = False) -> Result | N
         except EvalError as e:
             message = f"{info.title} (the rule's message failed: {e})"
     result = _result(info, target, Outcome.FAIL, message)
-    if rule.at is not None:
+    if rule.at is not None and not findings_only:
         try:
             path = at_path(rule.at.run_str(act))
         except EvalError:
@@ -270,7 +282,7 @@ def judge(rule: Rule, target: Target, findings_only: bool = False) -> Result | N
 
 
 def _result(info: RuleInfo, target: Target, outcome: Outcome, message: str = "") -> Result:
-    return Result.of(info, target.kind, target.id, target.location, outcome, message)
+    return Result.of(info, target.kind, target.id, target.place, outcome, message)
 
 
 def _over_budget(guard: Rule, plain: Mapping[str, Any]) -> tuple[str, BudgetError] | None:

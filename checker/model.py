@@ -11,14 +11,13 @@ model and policy change included) and nothing writes into a Model afterwards.
 
 from __future__ import annotations
 
-import copy
 import datetime
 import re
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from typing import Any
 
-from checker.kinds import BY_NAME, KINDS, Kind
+from checker.kinds import BY_NAME, KINDS, Kind, children
 from checker.loader import JsonPath, Source
 from checker.methodology import Methodology
 from checker.schema import field_shapes
@@ -230,8 +229,8 @@ def waiver_values(v: dict[str, Any], data: Mapping[str, Any]) -> dict[str, Any]:
 class Normalised:
     """The normalised values of sources, remembered across the models of one run
     (posture over time builds a model per commit from mostly the same files). Each
-    model gets its own copy, as building adds derived values to it: no two models share
-    a dict or a list."""
+    model gets its own copy of every dict that building writes to (`_writable`); the
+    values below them are shared, read only, as every model's values are."""
 
     def __init__(self) -> None:
         # id(source) -> (source, kind, values); the source is held, so its id stays its own
@@ -245,31 +244,29 @@ class Normalised:
         if found is None or found[0] is not source or found[1] != kind:
             found = (source, kind, normalise(kind, source.data))
             self._by_source[id(source)] = found
-        return _copy(found[2])
+        return _writable(kind, found[2])
 
     def recorded(
         self, kind: Kind, source: Source, path: JsonPath, values: Mapping[str, Any]
     ) -> list[dict[str, Any]]:
-        """`recorded(kind, values)` of the entity at `path` of `source` (a copy)."""
+        """`recorded(kind, values)` of the entity at `path` of `source`."""
         key = (id(source), kind.name, path)
         found = self._recorded.get(key)
         if found is None or found[0] is not source:
             found = self._recorded[key] = (source, recorded(kind, values))
-        return [dict(r) for r in found[1]]
+        return list(found[1])  # its own list; the {field, date} items are read only
 
 
-def _copy(value: dict[str, Any]) -> dict[str, Any]:
-    """`value` with every dict and list in it copied (the rest of normalised data:
-    dates, text, numbers, booleans, null, is immutable); 3 times faster than normalise."""
-    return {k: _copied(v) if isinstance(v, (dict, list)) else v for k, v in value.items()}
-
-
-def _copied(value: dict[str, Any] | list[Any]) -> Any:
-    if type(value) is dict:
-        return _copy(value)
-    if type(value) is list:
-        return [_copied(v) if isinstance(v, (dict, list)) else v for v in value]
-    return copy.deepcopy(value)  # a subclass (none that the loader makes): the sure way
+def _writable(kind: str, value: dict[str, Any]) -> dict[str, Any]:
+    """A copy of `value` with its own copy of every dict building writes to: the mapping
+    itself and the items of its child kinds' lists (an action gets its `recorded`,
+    `committed` and `base` there). Deeper values are shared: nothing writes to them."""
+    out = dict(value)
+    for child in children(kind):
+        items = out.get(child.field or "")
+        if isinstance(items, list):
+            out[child.field or ""] = [dict(i) if isinstance(i, dict) else i for i in items]
+    return out
 
 
 @dataclass(frozen=True)

@@ -37,6 +37,9 @@ class Rule:
     when: Program | None = None
     message: Program | None = None
     at: Program | None = None  # the field a finding points at, e.g. 'due' or 'actions/0/due'
+    # whether `message` always gives a text (celtypes): then only a report that shows
+    # messages runs it (posture over time counts findings, evaluate.judge)
+    message_is_text: bool = False
     # With an engine other than the native one: the same rule compiled natively, run
     # first on the model's own values, so that the evaluation budget (steps, sizes) is
     # the native engine's whatever the engine (evaluate.py)
@@ -144,6 +147,7 @@ def _compile_rule(
     resource = raw["resource"]
     resources = tuple(resource) if isinstance(resource, list) else (resource,)
     known = set(COMMON_VARIABLES).union(*(variables(r) for r in resources))
+    types: dict[str, str] = {}  # the static type of each expression
 
     def compiled(field: str) -> Program | None:
         expression = raw.get(field)
@@ -153,9 +157,10 @@ def _compile_rule(
         try:
             program = compiler.compile(expression)
             _check_names(program, known, resources)
-            wrong = typecheck(program, resources)
-            if wrong is not None:
-                raise CompileError(*wrong)
+            verdict = typecheck(program, resources)
+            if verdict.problem is not None:
+                raise CompileError(*verdict.problem)
+            types[field] = verdict.type
         except CompileError as e:
             where = _expression_position(text, line, column, e.line, e.column)
             what = syntax_problem(expression) or e.message
@@ -182,7 +187,8 @@ def _compile_rule(
     )
     check = compiled("check")
     assert check is not None  # required by the schema
-    return Rule(info, resources, check, compiled("when"), compiled("message"), compiled("at"))
+    when, message, at = compiled("when"), compiled("message"), compiled("at")
+    return Rule(info, resources, check, when, message, at, types.get("message") == "string")
 
 
 def _caret(expression: str, line: int, column: int) -> str:

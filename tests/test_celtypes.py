@@ -12,7 +12,7 @@ from checker import engine
 from checker.cache import Store
 from checker.cel import NativeEngine
 from checker.celnative.parser import parse
-from checker.celtypes import Type, fields, problem, remembered
+from checker.celtypes import Type, check, fields, problem, remembered
 from checker.evaluate import isms_values
 from checker.kinds import KINDS
 from checker.model import Model
@@ -159,4 +159,24 @@ def test_a_warm_run_remembers_the_check(tmp_path: Path) -> None:
             raise AssertionError("parsed again")
 
     assert typecheck(NoTree(), ("risk",)) == first  # type: ignore[arg-type]
-    assert first is not None and "onwer" in first[0]
+    assert first.problem is not None and "onwer" in first.problem[0]
+    text = NativeEngine().compile("'risk ' + risk.id + ': ' + isodate(risk.assessed)")
+    assert typecheck(text, ("risk",)) == (None, "string")
+    assert typecheck(text, ("risk",)).type == "string"  # remembered too
+
+
+@pytest.mark.parametrize(
+    ("expression", "type_name"),
+    [
+        ("'a' + risk.id", "string"),
+        ("risk.level > 3 ? 'high' : 'low'", "string"),
+        ("risk.level > 3 ? 'high' : risk.level", "dyn"),
+        ("size(risk.controls)", "int"),
+        ("risk['x-note']", "dyn"),
+        ("join(risk.plan_ids, ', ')", "string"),
+    ],
+)
+def test_the_type_an_expression_gives(expression: str, type_name: str) -> None:
+    """What decides whether posture over time may leave a rule's message unrun."""
+    program = NativeEngine().compile(expression)
+    assert check(program, ("risk",)).type == type_name
