@@ -165,6 +165,14 @@ class ActionRow:
     controls: str
     overdue: bool
 
+    def cells(self) -> tuple[str, ...]:
+        """The row under ACTION_COLUMNS, as plain text (each document escapes it)."""
+        due = self.due + (" (overdue)" if self.overdue else "")
+        return (self.id, self.title, self.owner, due, self.status, self.done, self.controls)
+
+
+ACTION_COLUMNS = ("Action", "Title", "Owner", "Due", "Status", "Done", "Controls")
+
 
 @dataclass(frozen=True)
 class Plan:

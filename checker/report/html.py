@@ -343,19 +343,8 @@ def _plans(r: d.ReportData, colours: dict[str, str]) -> str:
         )
         out.append(
             _table(
-                ["Action", "Title", "Owner", "Due", "Status", "Done", "Controls"],
-                [
-                    [
-                        esc(a.id),
-                        esc(a.title),
-                        esc(a.owner),
-                        esc(a.due) + (" (overdue)" if a.overdue else ""),
-                        esc(a.status),
-                        esc(a.done),
-                        esc(a.controls),
-                    ]
-                    for a in p.actions
-                ],
+                list(d.ACTION_COLUMNS),
+                [[esc(c) for c in a.cells()] for a in p.actions],
                 ["over" if a.overdue else "" for a in p.actions],
             )
         )

@@ -258,21 +258,7 @@ def render(r: d.ReportData) -> str:
             ["Risk", "Title", "Current level", "Target level"],
             [[e(x.id), e(x.title), _level(x.current), _level(x.target)] for x in plan.risks],
         )
-        out += _table(
-            ["Action", "Title", "Owner", "Due", "Status", "Done", "Controls"],
-            [
-                [
-                    e(a.id),
-                    e(a.title),
-                    e(a.owner),
-                    e(a.due) + (" (overdue)" if a.overdue else ""),
-                    e(a.status),
-                    e(a.done),
-                    e(a.controls),
-                ]
-                for a in plan.actions
-            ],
-        )
+        out += _table(list(d.ACTION_COLUMNS), [[e(c) for c in a.cells()] for a in plan.actions])
 
     x = r.records
     out += ["## Management-system records", ""]
