@@ -38,10 +38,15 @@ def text(value: Any) -> str:
     return str(value)
 
 
-# The columns of the register and the SoA, as the HTML and Markdown documents head them.
+# The columns of the register, the posture and the SoA, as the HTML and Markdown
+# documents head them.
 REGISTER_COLUMNS = (
     "Id", "Title", "Owner", "Status", "Treatment", "Inherent", "Current", "Above appetite",
     "Controls", "Plans", "Assessed", "Next review", "Acceptance",
+)  # fmt: skip
+POSTURE_COLUMNS = (
+    "Point", "Judged as of", "Commit", "Open risks", "Above appetite", "Total level",
+    "Errors", "Warnings", "Info", "Note",
 )  # fmt: skip
 SOA_COLUMNS = (
     "Control", "Title", "Theme", "Applicable", "Justification", "Status", "Owner",

@@ -228,18 +228,7 @@ def _posture(r: d.ReportData) -> str:
     ]
     out.append(
         _table(
-            [
-                "Point",
-                "Judged as of",
-                "Commit",
-                "Open risks",
-                "Above appetite",
-                "Total level",
-                "Errors",
-                "Warnings",
-                "Info",
-                "Note",
-            ],
+            list(d.POSTURE_COLUMNS),
             rows,
         )
     )

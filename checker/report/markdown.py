@@ -150,18 +150,7 @@ def render(r: d.ReportData) -> str:
             "",
         ]
         out += _table(
-            [
-                "Point",
-                "Judged as of",
-                "Commit",
-                "Open risks",
-                "Above appetite",
-                "Total level",
-                "Errors",
-                "Warnings",
-                "Info",
-                "Note",
-            ],
+            list(d.POSTURE_COLUMNS),
             [
                 [
                     e(pt.label),
