@@ -36,6 +36,7 @@ from lark import Tree
 from checker import celnative
 from checker.cache import Cache, digest
 from checker.celnative.errors import CompileError, EvalError
+from checker.celnative.generated import GENERATION
 from checker.options import ENGINES
 
 __all__ = ["ENGINES", "CompileError", "Engine", "EvalError", "NativeEngine", "Program", "engine"]
@@ -102,7 +103,7 @@ class NativeEngine:
     def __init__(self, budget: celnative.Budget | None = None, cache: Cache | None = None) -> None:
         self.budget = budget or celnative.Budget()
         persistent = cache is not None and cache.folder is not None
-        self.store = cache.store("cel native") if persistent and cache else None
+        self.store = cache.store(f"cel native {GENERATION}") if persistent and cache else None
         self.parser_dir = cache.folder if cache is not None else None
 
     def value(self, data: Any) -> Any:

@@ -16,6 +16,7 @@ from typing import Any, TypeVar
 
 from checker import schema
 from checker.cache import Store, digest
+from checker.errors import detached
 from checker.loader import MAX_FILE_BYTES, ParsedFile, YamlProblem, decode, entities_of, parse_yaml
 from checker.schema import Violation
 from checker.tree import FileTree
@@ -99,7 +100,7 @@ def _check(kind: str, raw: bytes, shown: str, empty_ok: bool) -> Document:
     try:
         parsed = parse_yaml(decode(raw))
     except YamlProblem as problem:
-        return Document(ParsedFile(shown, problem=problem))
+        return Document(ParsedFile(shown, problem=detached(problem)))
     if empty_ok and (parsed.data is None or parsed.data == []):
         return Document(ParsedFile(shown))
     entities = entities_of(shown, parsed)

@@ -7,6 +7,10 @@ a rule file that does not compile, a shallow clone.
 
 from __future__ import annotations
 
+from typing import TypeVar
+
+E = TypeVar("E", bound=BaseException)
+
 
 class FatalError(Exception):
     """The run cannot go on; the message says what to fix. Exit code 2."""
@@ -24,3 +28,12 @@ class RuleError(FatalError):
 
 class UsageError(FatalError):
     """The command line asks for something that cannot be done."""
+
+
+def detached(error: E) -> E:
+    """`error`, to be kept as a value, without its traceback and the exception it was
+    raised while handling: their frames would hold what they reference (a CEL
+    activation, and so a whole model) in a reference cycle that only Python's cyclic
+    collector frees, after the run has paid for keeping it."""
+    error.__traceback__ = error.__context__ = error.__cause__ = None
+    return error

@@ -11,6 +11,7 @@ from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
 from typing import Any
 
+from checker.carry import Carry
 from checker.cel import Engine, EvalError
 from checker.celnative.errors import BudgetError
 from checker.findings import Location, Outcome, Result, RuleInfo
@@ -213,9 +214,16 @@ class Evaluator:
         rules: Iterable[Rule],
         targets: Mapping[str, list[Target]] | None = None,
         findings_only: bool = False,
+        carry: Carry | None = None,
     ) -> list[Result]:
         """Every result of `rules` on the targets; `findings_only`: no passes (posture
-        over time only counts findings)."""
+        over time only counts findings); `carry`: the findings of the timeline's last
+        point, carried where nothing they read changed (findings_only, this model's
+        own targets)."""
+        if carry is not None and targets is None and findings_only:
+            rules = list(rules)
+            carry.start(self.model, self.plain_common["today"], rules, self.plain_common["isms"])
+            return self._carried(rules, carry)
         targets = targets or self.targets
         out: list[Result] = []
         for rule in rules:
@@ -224,6 +232,15 @@ class Evaluator:
                     result = judge(rule, target, findings_only)
                     if result is not None:
                         out.append(result)
+        return out
+
+    def _carried(self, rules: Iterable[Rule], carry: Carry) -> list[Result]:
+        out: list[Result] = []
+        for rule in rules:
+            for resource in rule.resources:
+                targets = self.targets.get(resource, [])
+                found = functools.partial(judge, rule, findings_only=True)
+                out += carry.findings(rule, resource, targets, found)
         return out
 
 

@@ -8,6 +8,7 @@ from KINDS; adding a kind is an entry here plus its schema under `schemas/`.
 
 from __future__ import annotations
 
+import functools
 import re
 from collections.abc import Mapping
 from dataclasses import dataclass
@@ -187,6 +188,7 @@ def variables(resource: str) -> tuple[str, ...]:
     return (kind.variable,) + ((BY_NAME[kind.parent].variable,) if kind.parent else ())
 
 
+@functools.cache
 def children(parent: str) -> tuple[Kind, ...]:
     return tuple(k for k in KINDS if k.parent == parent)
 

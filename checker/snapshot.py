@@ -3,13 +3,13 @@ files → documents → schema findings → entities → CEL results → waivers
 
 from __future__ import annotations
 
-import contextlib
 import datetime
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 
+from checker.carry import Carry
 from checker.documents import Document, Documents
-from checker.errors import ConfigError, FatalError
+from checker.errors import ConfigError
 from checker.evaluate import Evaluator
 from checker.findings import Result, number_occurrences
 from checker.gitobjects import SnapshotTree
@@ -106,14 +106,6 @@ def _content_id(tree: FileTree, rel: str) -> str | None:
     return tree.blob_id(rel) if isinstance(tree, SnapshotTree) else None
 
 
-def check_files(policy: Policy, snap: Snapshot, documents: Documents) -> None:
-    """Parses and schema-checks the entity files `evaluate` will read, into `documents`
-    (posture over time does it before forking a worker, which then reads them from
-    memory); a snapshot that cannot be loaded is left for `evaluate` to report."""
-    with contextlib.suppress(FatalError):
-        _load_files(snap, policy.methodology, policy.tree, documents, [])
-
-
 def evaluate(
     policy: Policy,
     snap: Snapshot,
@@ -124,13 +116,16 @@ def evaluate(
     documents: Documents | None = None,
     findings_only: bool = False,
     normalised: Normalised | None = None,
+    carry: Carry | None = None,
 ) -> Judgement:
     """Every result of the selected rules on one snapshot, waivers applied. `documents`
     remembers checked files across the snapshots of one run, `normalised` their
-    entities' normalised values (model.py). `findings_only`: see judge."""
+    entities' normalised values (model.py). `findings_only`, `carry`: see judge."""
     notices: list[str] = []
     loaded = _load_files(snap, policy.methodology, policy.tree, documents or Documents(), notices)
-    judged = judge(policy, snap, loaded, today, selected, base, change, findings_only, normalised)
+    judged = judge(
+        policy, snap, loaded, today, selected, base, change, findings_only, normalised, carry
+    )
     return Judgement(judged.results, judged.model, [*notices, *judged.notices])
 
 
@@ -144,11 +139,14 @@ def judge(
     change: PolicyChange | None = None,
     findings_only: bool = False,
     normalised: Normalised | None = None,
+    carry: Carry | None = None,
 ) -> Judgement:
     """Every result of the selected rules on the documents of one snapshot, by kind (a
     rule test gives its own, read from the test file). `findings_only` (posture over
     time, which counts findings): the results are the findings alone, passes left out
-    and occurrences not numbered; the findings are those of a full judgement."""
+    and occurrences not numbered; the findings are those of a full judgement. `carry`
+    (with findings_only): findings carried from the snapshot this process judged last
+    (carry.py)."""
     only = findings_only
     results: list[Result] = []
     sources: dict[str, list[tuple[Source, bool]]] = {}
@@ -167,7 +165,7 @@ def judge(
     results += ref_results(model, [i.id for i in policy.infos], only)
     rules = [r for r in policy.rules if r.info.id in selected]
     evaluator = Evaluator(model, today, policy.engine)
-    results += evaluator.run(rules, None, only)  # every kind but waivers, judged last
+    results += evaluator.run(rules, None, only, carry)  # every kind but waivers, judged last
     results = [r for r in results if r.rule in selected]
     results, matches = apply_waivers(results, model, today, selected)
     waiver_rules = [r for r in rules if "waiver" in r.resources]

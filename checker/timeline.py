@@ -26,13 +26,15 @@ from __future__ import annotations
 import calendar
 import dataclasses
 import datetime
+import gc
 import os
 import pickle
 import threading
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any, cast
 
+from checker.carry import Carry
 from checker.cel import Engine
 from checker.documents import Documents
 from checker.errors import FatalError
@@ -43,7 +45,7 @@ from checker.loader import DisplayPaths
 from checker.methodology import isms_file
 from checker.model import Model, Normalised
 from checker.policy import Policy, load_policy
-from checker.snapshot import Snapshot, check_files, evaluate
+from checker.snapshot import Snapshot, evaluate
 
 BY_CHOICES = ("month", "commit")
 SEVERITIES = ("error", "warning", "info")
@@ -241,7 +243,7 @@ def timeline(
     with GitObjects(history.top) as objects:
         policies = _Policies(display, cel, documents)
         context = _Context(
-            objects, policies, history, commits, under, display, documents, Normalised()
+            objects, policies, history, commits, under, display, documents, Normalised(), Carry()
         )
         try:
             # every tree, file and policy is read here, once; judging then reads nothing
@@ -249,6 +251,8 @@ def timeline(
             points, read = _judge_all(context, prepared, _workers(workers, len(prepared)))
         except GitObjectsError as e:
             return Timeline(by, note=f"the history could not be read ({e}): no posture over time")
+        finally:
+            gc.unfreeze()  # what _judge_each froze is the collector's again
         read += objects.objects_read
     return Timeline(by, tuple(points), objects_read=read, policies_loaded=len(policies.loaded))
 
@@ -263,6 +267,7 @@ class _Context:
     display: DisplayPaths
     documents: Documents
     normalised: Normalised  # entities' normalised values, by source, for the whole run
+    carry: Carry  # the findings of the point this process judged last (carry.py)
 
 
 @dataclass(frozen=True)
@@ -297,21 +302,15 @@ def _prepare(c: _Context, label: str, day: datetime.date, commit: Commit) -> _Pr
     return _Prepared(label, day, commit, found[0], policy)
 
 
-def _snapshot(
-    c: _Context, p: _Prepared, policy: Policy, dates: Mapping[str, datetime.date] | None
-) -> tuple[Policy, Snapshot]:
-    tree = SnapshotTree(c.objects, p.tree)
-    snap = Snapshot(tree, c.display, dates, origin=f"commit {p.commit.sha[:12]}")
-    return dataclasses.replace(policy, tree=tree), snap
-
-
 def _judge(c: _Context, p: _Prepared) -> Point:
     commit = p.commit
     if p.policy is None:
         return Point(p.label, p.day, commit.sha, commit.date, False, note=p.note)
     try:
         dates = last_changes(c.commits, commit.sha, c.under)
-        policy, snap = _snapshot(c, p, p.policy, dates)
+        tree = SnapshotTree(c.objects, p.tree)
+        snap = Snapshot(tree, c.display, dates, origin=f"commit {commit.sha[:12]}")
+        policy = dataclasses.replace(p.policy, tree=tree)
         selected = {i.id for i in policy.infos}
         judged = evaluate(
             policy,
@@ -321,6 +320,7 @@ def _judge(c: _Context, p: _Prepared) -> Point:
             documents=c.documents,
             findings_only=True,
             normalised=c.normalised,
+            carry=c.carry,
         )
     except FatalError as e:
         return Point(p.label, p.day, commit.sha, commit.date, False, note=f"not judged: {e}")
@@ -330,6 +330,22 @@ def _judge(c: _Context, p: _Prepared) -> Point:
             counts[r.severity.value] += 1
     risks, above, total = posture(judged.model)
     return Point(p.label, p.day, commit.sha, commit.date, True, risks, above, total, counts)
+
+
+def _judge_each(
+    c: _Context, prepared: Sequence[_Prepared], take: Callable[[], int | None]
+) -> list[tuple[int, Point]]:
+    """The points judged in this process, each as `take` gives its index (None: no
+    more), with their indexes. What judging one leaves for the next (files parsed,
+    values normalised, findings to carry) is frozen for Python's cyclic collector
+    (gc.freeze): else each full collection walks all of it again, a quarter of the run
+    on a large history. Nothing frozen is kept from being freed: the run makes no
+    reference cycles (errors are kept without their tracebacks)."""
+    points = []
+    while (i := take()) is not None:
+        points.append((i, _judge(c, prepared[i])))
+        gc.freeze()
+    return points
 
 
 MIN_PER_WORKER = 4  # when choosing by itself: fewer points per worker cost more to fork
@@ -347,16 +363,47 @@ def _workers(asked: int | None, points: int) -> int:
     return max(1, min(asked, 2, points))
 
 
+class _Ends:
+    """The points left to judge, taken by two processes from either end until they
+    meet: this one from the oldest, the forked worker from the newest. Each takes the
+    next as soon as it is done, so the two finish together however the points' costs
+    differ (the first point a process judges reads and checks all its files; later
+    ones only the files that changed, and carry the rest). Shared memory, set up
+    before the fork."""
+
+    def __init__(self, count: int) -> None:
+        import multiprocessing  # only where a worker is forked
+
+        self._lock = multiprocessing.Lock()
+        self._next = multiprocessing.RawArray("i", [0, count])  # [first, one past last]
+
+    def oldest(self) -> int | None:
+        with self._lock:
+            first, end = int(self._next[0]), int(self._next[1])
+            if first >= end:
+                return None
+            self._next[0] = first + 1
+            return first
+
+    def newest(self) -> int | None:
+        with self._lock:
+            first, end = int(self._next[0]), int(self._next[1])
+            if first >= end:
+                return None
+            self._next[1] = end - 1
+            return end - 1
+
+
 def _judge_all(c: _Context, prepared: list[_Prepared], workers: int) -> tuple[list[Point], int]:
     """The points judged in order, and how many git objects a worker read. With 2
-    workers, a forked child judges the later half (it starts with everything this
-    process has read and checked) and hands back its points, pickled through a pipe."""
+    workers, a forked child judges points from the newest back while this process
+    judges from the oldest on (_Ends); the child hands back its points, pickled
+    through a pipe. Each reads and checks the files of its own points (those of both
+    are checked twice: fewer than the balance saves)."""
     if workers < 2:
-        return [_judge(c, p) for p in prepared], 0
-    half = (len(prepared) + 1) // 2
-    for p in prepared[half:]:  # the worker's files, checked here once (and kept here)
-        if p.policy is not None:
-            check_files(*_snapshot(c, p, p.policy, None), c.documents)
+        order = iter(range(len(prepared)))
+        return [p for _, p in _judge_each(c, prepared, lambda: next(order, None))], 0
+    ends = _Ends(len(prepared))
     before = set(c.documents.used)
     persistent = c.documents.store.path is not None
     reader, writer = os.pipe()
@@ -366,7 +413,7 @@ def _judge_all(c: _Context, prepared: list[_Prepared], workers: int) -> tuple[li
         try:
             os.close(reader)
             c.objects.forked()
-            points = [_judge(c, p) for p in prepared[half:]]
+            points = _judge_each(c, prepared, ends.newest)
             used = {k: v for k, v in c.documents.used.items() if k not in before}
             read = c.objects.objects_read - read_before  # by its own git process
             answer: object = (points, used if persistent else {}, read)
@@ -379,7 +426,7 @@ def _judge_all(c: _Context, prepared: list[_Prepared], workers: int) -> tuple[li
             os._exit(0)
     os.close(writer)
     try:
-        mine = [_judge(c, p) for p in prepared[:half]]
+        mine = _judge_each(c, prepared, ends.oldest)
     finally:
         with os.fdopen(reader, "rb") as answers:
             data = answers.read()  # all of it, so that the child can end
@@ -390,9 +437,9 @@ def _judge_all(c: _Context, prepared: list[_Prepared], workers: int) -> tuple[li
         raise RuntimeError(f"a posture worker ended without an answer ({e})") from e
     if isinstance(answer, BaseException):
         raise answer
-    theirs, entries, read = cast(tuple[list[Point], dict[str, Any], int], answer)
+    theirs, entries, read = cast(tuple[list[tuple[int, Point]], dict[str, Any], int], answer)
     c.documents.adopt(entries)
-    return [*mine, *theirs], read
+    return [p for _, p in sorted([*mine, *theirs], key=lambda pair: pair[0])], read
 
 
 def _picklable(e: BaseException) -> BaseException:

@@ -278,7 +278,7 @@ class Codegen:
         with self.indent(block=True):
             self.emit(f"{result} = {self.expr(node)}")
         self.emit("except _CelError as _e:")
-        self.emit(f"    {result} = _e")
+        self.emit(f"    {result} = _detached(_e)")
         return result
 
     def raise_if_error(self, name: str) -> None:

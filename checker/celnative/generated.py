@@ -7,6 +7,10 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any
 
+# The generated code's own version, part of its key in the cache across runs: raise it
+# whenever the generator's output changes for the same expression.
+GENERATION = 2
+
 
 @dataclass
 class Generated:

@@ -21,6 +21,7 @@ from checker.celnative.errors import (
 from checker.celnative.functions import call_other
 from checker.celnative.generated import Generated
 from checker.celnative.values import PyBytes, PyInt, PyList, PyStr
+from checker.errors import detached
 
 if TYPE_CHECKING:  # lark, the parser and the generator load only when compiling
     from lark import Token, Tree
@@ -94,7 +95,7 @@ def undeclared(name: str) -> CelError:
 
 
 def soft(error: EvalError) -> CelError:
-    return error if type(error) is CelError else CelError(str(error))
+    return detached(error) if type(error) is CelError else CelError(str(error))
 
 
 def iterate(value: Any) -> Any:
@@ -178,6 +179,7 @@ def _static_namespace() -> dict[str, Any]:
         "_min": least,
         "_make_map": make_map,
         "_soft": soft,
+        "_detached": detached,
         "_undeclared": undeclared,
         "_branch_error": branch_error,
         "_map_error": map_error,
