@@ -25,14 +25,16 @@ error is worked out again each time, and so are the targets that are not entitie
 
 from __future__ import annotations
 
+import dataclasses
 import datetime
 import operator
-from collections.abc import Callable, Iterable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any, Protocol, TypeVar
 
 from lark import Token, Tree
 
+from checker.celnative import tracking
 from checker.findings import Outcome, Result
 from checker.kinds import FOLDER_KINDS, KINDS
 from checker.model import Entity, Model
@@ -50,12 +52,11 @@ class Reads:
 
 
 def reads(rule: Rule) -> Reads:
-    """What `rule`'s `when`, `check` and `message` may read (`at` only places a finding,
-    which posture does not)."""
+    """What `rule` may read when judged for its findings alone: its `when`, `check` and
+    `message` (`at` only places a finding, which posture does not; nor is a message
+    run that can only give a text, evaluate.judge)."""
     today, keys, whole = False, set[str](), False
-    for program in (rule.when, rule.check, rule.message):
-        if program is None:
-            continue
+    for program in _run(rule):
         named, isms_names = 0, 0
         for node in program.ast.iter_subtrees():
             if node.data == "ident" and node.children:
@@ -67,6 +68,16 @@ def reads(rule: Rule) -> Reads:
                 named += 1
         whole |= isms_names > named  # `isms` used otherwise than as `isms.X`
     return Reads(today, None if whole else frozenset(keys))
+
+
+def _run(rule: Rule, named: bool = False) -> Iterator[Any]:
+    """The programs of `rule` that judging it for its findings alone may run, or
+    (`named`) (field, program) pairs."""
+    fields = ("when", "check") if rule.message_is_text else ("when", "check", "message")
+    for field in fields:
+        program = getattr(rule, field)
+        if program is not None:
+            yield (field, program) if named else program
 
 
 def _is_isms(node: object) -> bool:
@@ -94,6 +105,27 @@ class Judged(Protocol):
 T = TypeVar("T", bound=Judged)
 
 
+@dataclass(frozen=True)
+class _Tracking:
+    """A rule whose programs note what they read (celnative.tracking): each target's
+    result is carried while its notes hold, though `today` or the maps moved."""
+
+    rule: Rule  # with the noting programs
+    today: bool  # every read of `today` is noted (else a new `today` judges it again)
+    maps: frozenset[str]  # the entity maps of `isms` whose every read is noted by key
+
+
+@dataclass
+class _Held:
+    """What a rule gave on the targets of one resource at a point."""
+
+    point: int
+    found: dict[str, Result]  # the findings, by target id
+    failed: set[str]  # the targets whose evaluation failed: judged again each time
+    # a rule that reads `today` (tracked): each target's comparisons with it
+    notes: dict[str, list[tracking.Note]] | None
+
+
 class Carry:
     """What one process remembers of the point it judged last: `start` each point,
     then take each rule's `findings` on the targets of each of its resources."""
@@ -105,11 +137,11 @@ class Carry:
         self._entities: dict[Key, Entity] = {}
         self._ids: object = None
         self._reads: dict[str, Reads] = {}
-        # (rule id, resource) -> (the point they hold for, findings by target id, the
-        # ids of targets whose evaluation failed: worked out again each time)
-        self._found: dict[tuple[str, str], tuple[int, dict[str, Result], set[str]]] = {}
+        self._tracked: dict[str, _Tracking | None] = {}  # by rule id: see _tracking
+        self._held: dict[tuple[str, str], _Held] = {}  # by (rule id, resource)
         # this point's changes since the last, set by start
         self._changed: dict[str, set[str]] = {}  # kind -> ids
+        self._changed_maps: dict[str, set[str]] = {}  # isms map (plans) -> ids
         self._changed_isms: set[str] = set()
         self._today_changed = True
         self.reused = self.judged = 0  # evaluations saved and made, for tests and bench
@@ -125,8 +157,9 @@ class Carry:
         rules = tuple(rules)
         policy = (model.methodology, model.change, *rules)
         if len(policy) != len(self._policy) or not all(map(operator.is_, policy, self._policy)):
-            self._found.clear()
+            self._held.clear()
             self._reads = {r.info.id: reads(r) for r in rules}
+            self._tracked = {r.info.id: _tracking(r, self._reads[r.info.id]) for r in rules}
             self._entities = {}
         self._policy = policy
         entities = {(e.kind, e.id): e for kind in KINDS for e in model.unique(kind.name)}
@@ -138,7 +171,8 @@ class Carry:
         for key in old.keys() - entities.keys():
             changed.setdefault(key[0], set()).add(key[1])
         self._changed = changed
-        self._changed_isms = {k.plural for k in FOLDER_KINDS if k.name in changed}
+        self._changed_maps = {k.plural: changed[k.name] for k in FOLDER_KINDS if k.name in changed}
+        self._changed_isms = set(self._changed_maps)
         if isms.get("ids") != self._ids:
             self._changed_isms.add("ids")
         self._today_changed = today != self._today
@@ -150,45 +184,92 @@ class Carry:
         rule: Rule,
         resource: str,
         targets: Sequence[T],
-        judge: Callable[[T], Result | None],
+        judge: Callable[[Rule, T], Result | None],
     ) -> list[Result]:
         """The results `judge` gives for `rule` on `targets`, all of resource
         `resource`, in findings_only mode: the findings carried from the last point
         where nothing they read changed; the other targets judged."""
         if resource not in ENTITY_KINDS:
             self.judged += len(targets)
-            return [r for r in map(judge, targets) if r is not None]
-        last = self._found.get((rule.info.id, resource))
+            return [r for r in (judge(rule, t) for t in targets) if r is not None]
+        tracked = self._tracked.get(rule.info.id)
+        last = self._held.get((rule.info.id, resource))
         todo: Sequence[T] = targets
-        found: dict[str, Result] = {}
-        if last is not None and last[0] == self._point - 1 and self._holds(rule):
+        held = _Held(self._point, {}, set(), {} if tracked is not None else None)
+        if last is not None and last.point == self._point - 1 and self._holds(rule, tracked):
             changed = self._changed.get(resource, set())
-            found = {i: r for i, r in last[1].items() if i not in changed}
-            redo = last[2]
-            todo = [t for t in targets if t.id in changed or t.id in redo]
+            held.found = {i: r for i, r in last.found.items() if i not in changed}
+            redo = changed | last.failed
+            if tracked is not None and last.notes is not None and held.notes is not None:
+                held.notes = notes = {i: n for i, n in last.notes.items() if i not in changed}
+                today = self._today if tracked.today and self._today_changed else None
+                if today is not None or not tracked.maps.isdisjoint(self._changed_maps):
+                    maps = self._changed_maps  # a target is judged again where a note fails
+                    redo |= {i for i, n in notes.items() if not tracking.holds(n, today, maps)}
+            todo = [t for t in targets if t.id in redo]
             self.reused += len(targets) - len(todo)
         self.judged += len(todo)
         errors: list[Result] = []
+        rule_used = tracked.rule if tracked is not None else rule
         for target in todo:
-            result = judge(target)
+            result = self._judged(judge, rule_used, target, held.notes)
+            held.found.pop(target.id, None)
             if result is None:
                 continue
             if result.outcome is Outcome.FAIL:
-                found[target.id] = result
+                held.found[target.id] = result
             else:  # an evaluation error: the only other result findings_only gives
                 errors.append(result)
-        failed = {r.entity for r in errors if r.entity is not None}
-        self._found[rule.info.id, resource] = (self._point, found, failed)
-        return [*found.values(), *errors]
+                held.failed.add(target.id)
+        self._held[rule.info.id, resource] = held
+        return [*held.found.values(), *errors]
 
-    def _holds(self, rule: Rule) -> bool:
-        """Whether what `rule` reads beside its targets is what it was."""
+    @staticmethod
+    def _judged(
+        judge: Callable[[Rule, T], Result | None],
+        rule: Rule,
+        target: T,
+        notes: dict[str, list[tracking.Note]] | None,
+    ) -> Result | None:
+        """`judge(rule, target)`, its comparisons with `today` noted into `notes`."""
+        if notes is None:
+            return judge(rule, target)
+        tracking.NOTES = notes[target.id] = []
+        try:
+            return judge(rule, target)
+        finally:
+            tracking.NOTES = None
+
+    def _holds(self, rule: Rule, tracked: _Tracking | None) -> bool:
+        """Whether what `rule` reads beside its targets is what it was, but for what a
+        tracked rule notes (each target's notes then tell)."""
         r = self._reads[rule.info.id]
-        if r.today and self._today_changed:
+        if r.today and self._today_changed and (tracked is None or not tracked.today):
             return False
         if r.isms is None:
             return not self._changed and not self._changed_isms
-        return r.isms.isdisjoint(self._changed_isms)
+        noted = tracked.maps if tracked is not None else frozenset()
+        return (r.isms - noted).isdisjoint(self._changed_isms)
+
+
+def _tracking(rule: Rule, reads: Reads) -> _Tracking | None:
+    """`rule` with programs that note what they read (the native engine's,
+    celnative.tracking), where it reads `today` or an entity map of `isms`; None where
+    it reads neither, or its engine cannot note."""
+    maps = frozenset(k.plural for k in FOLDER_KINDS)
+    read_maps = maps if reads.isms is None else maps & reads.isms
+    if not reads.today and not read_maps:
+        return None
+    programs: dict[str, Any] = {}
+    today, keyed = True, read_maps
+    for field, program in _run(rule, named=True):
+        make = getattr(program, "tracked", None)
+        if make is None:
+            return None
+        tracked = make(read_maps)
+        programs[field] = tracked.program
+        today, keyed = today and tracked.today, keyed & tracked.maps
+    return _Tracking(dataclasses.replace(rule, **programs), today, keyed)
 
 
 def _same(old: Entity | None, new: Entity) -> bool:

@@ -239,9 +239,12 @@ class Evaluator:
         for rule in rules:
             for resource in rule.resources:
                 targets = self.targets.get(resource, [])
-                found = functools.partial(judge, rule, findings_only=True)
-                out += carry.findings(rule, resource, targets, found)
+                out += carry.findings(rule, resource, targets, _finding)
         return out
+
+
+def _finding(rule: Rule, target: Target) -> Result | None:
+    return judge(rule, target, findings_only=True)
 
 
 def judge(rule: Rule, target: Target, findings_only: bool = False) -> Result | None:

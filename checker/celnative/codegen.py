@@ -21,6 +21,7 @@ nested function.
 
 from __future__ import annotations
 
+from collections import Counter
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from typing import Any
@@ -133,7 +134,15 @@ def _hashable(value: Any) -> bool:
 
 
 class Codegen:
-    def __init__(self) -> None:
+    def __init__(self, track_today: bool = False, track_maps: frozenset[str] = frozenset()) -> None:
+        # `track_today`: each comparison with the variable `today` is noted; `track_maps`:
+        # each key read of `isms.M` for these M (tracking.py)
+        self.track_today = track_today
+        self.today_reads = 0  # reads of the variable `today`
+        self.today_compared = 0  # of them, operands of a noted comparison
+        self.track_maps = track_maps
+        self.map_reads: Counter[str] = Counter()  # reads of `isms.M`, by M
+        self.map_keyed: Counter[str] = Counter()  # of them, read by a noted key
         self.lines: list[str] = []
         self.depth = 1
         self.blocks = 0
@@ -379,7 +388,32 @@ class Codegen:
             # `x == null`: checker.cel's _==_ (null equals only null)
             other = self.named(b if _is_null(left) else a)
             return self.assign(f"{other} {'is' if op == 'relation_eq' else 'is not'} None")
+        if op == "relation_in" and (name := self._isms_map(right)):
+            self.map_keyed[name] += 1
+            self.emit(f"_key_read({name!r}, {a})")
+        if self.track_today and op != "relation_in":
+            left_is, right_is = self._is_today(left), self._is_today(right)
+            if left_is != right_is:
+                self.today_compared += 1
+                today, other = (a, b) if left_is else (b, a)
+                return self.assign(f"_compared({_RELATIONS[op]}, {left_is}, {other}, {today})")
         return self.assign(f"{_RELATIONS[op]}({a}, {b})")
+
+    def _isms_map(self, node: Node) -> str | None:
+        """M where `node` is `isms.M` (the variable `isms`) and M is tracked, else None."""
+        node = unwrap(node)
+        if node.data != "member_dot" or not self.track_maps:
+            return None
+        inner = unwrap(child(node, 0))
+        name = token(node, 1)
+        if inner.data == "ident" and token(inner, 0) == "isms" and not self.scoped("isms"):
+            return name if name in self.track_maps else None
+        return None
+
+    def _is_today(self, node: Node) -> bool:
+        """Whether `node` is the variable `today` (not a macro's variable of that name)."""
+        node = unwrap(node)
+        return node.data == "ident" and token(node, 0) == "today" and not self.scoped("today")
 
     def _arithmetic(self, node: Node) -> str:
         if len(node.children) == 1:
@@ -421,6 +455,11 @@ class Codegen:
     def _member_dot(self, node: Node) -> str:
         value = self.named(self.expr(child(node, 0)))
         name = repr(token(node, 1))
+        if read := self._isms_map(node):  # `isms.M` itself
+            self.map_reads[read] += 1
+        if keyed := self._isms_map(child(node, 0)):  # `isms.M.k`: the key k of M
+            self.map_keyed[keyed] += 1
+            self.emit(f"_key_read({keyed!r}, {name})")
         result = self.assign(
             f"{value}[{name}] if type({value}) is dict and {name} in {value}"
             f" else _select({value}, {name})"
@@ -432,6 +471,9 @@ class Codegen:
     def _member_index(self, node: Node) -> str:
         a = self.capture(child(node, 0))
         b = self.capture(child(node, 1))
+        if name := self._isms_map(child(node, 0)):  # `isms.M[k]`
+            self.map_keyed[name] += 1
+            self.emit(f"_key_read({name!r}, {b})")
         return self.assign(f"_index({a}, {b})")
 
     def _member_object(self, node: Node) -> str:
@@ -506,6 +548,7 @@ class Codegen:
             if may_be_error:
                 self.raise_if_error(local)
             return local
+        self.today_reads += name == "today"
         free = self.free.get(name)
         if free is None:
             free = f"a{len(self.free)}_{name}"

@@ -9,7 +9,7 @@ from functools import cache
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from checker.celnative import bridge, operators
+from checker.celnative import bridge, operators, tracking
 from checker.celnative.errors import (
     BudgetError,
     CelError,
@@ -179,6 +179,8 @@ def _static_namespace() -> dict[str, Any]:
         "_min": least,
         "_make_map": make_map,
         "_soft": soft,
+        "_compared": tracking.compared,
+        "_key_read": tracking.key_read,
         "_detached": detached,
         "_undeclared": undeclared,
         "_branch_error": branch_error,
@@ -190,6 +192,17 @@ def _static_namespace() -> dict[str, Any]:
 
 
 _MISSING = object()
+
+
+@dataclass(frozen=True)
+class Tracked:
+    """A program that notes what it reads (Program.tracked): whether it notes every read
+    of `today` (each is an operand of a comparison), and the maps of `isms` whose every
+    read it notes by key (`isms.plans[p]`, not `size(isms.plans)`)."""
+
+    program: Program
+    today: bool
+    maps: frozenset[str]
 
 
 class Program:
@@ -232,6 +245,18 @@ class Program:
 
             self._ast = parse(self.source)
         return self._ast
+
+    def tracked(self, maps: frozenset[str]) -> Tracked:
+        """This program generated again to note, as it runs, its comparisons with the
+        variable `today` and its key reads of the maps `isms.M` for M in `maps`
+        (tracking.py); with which of them it notes every read."""
+        from checker.celnative.codegen import Codegen
+
+        codegen = Codegen(track_today=True, track_maps=maps)
+        generated = codegen.generate(self.ast)
+        keyed = frozenset(m for m in maps if codegen.map_reads[m] == codegen.map_keyed[m])
+        program = Program(self.source, generated, self.names, self.calls, self._budget, self.ast)
+        return Tracked(program, codegen.today_reads == codegen.today_compared, keyed)
 
     @property
     def runner(self) -> Program:
