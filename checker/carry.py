@@ -282,4 +282,4 @@ def _same(old: Entity | None, new: Entity) -> bool:
         return False
     if old.parent is not None and new.parent is not None and not _same(old.parent, new.parent):
         return False
-    return old.values == new.values
+    return old.values is new.values or old.values == new.values

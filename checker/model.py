@@ -235,16 +235,38 @@ class Normalised:
     def __init__(self) -> None:
         # id(source) -> (source, kind, values); the source is held, so its id stays its own
         self._by_source: dict[int, tuple[Source, str, dict[str, Any]]] = {}
+        # (id(source), kind) -> (source, the methodology and other inputs its values were
+        # derived from, the values)
+        self._built: dict[tuple[int, str], tuple[Source, Methodology, object, dict[str, Any]]] = {}
         # (id(source), kind, path) -> (source, its `recorded`), read from the fields the
         # schema defines, which no builder changes
         self._recorded: dict[tuple[int, str, JsonPath], tuple[Source, list[dict[str, Any]]]] = {}
 
     def of(self, kind: str, source: Source) -> dict[str, Any]:
+        return _writable(kind, self.peek(kind, source))
+
+    def peek(self, kind: str, source: Source) -> dict[str, Any]:
+        """The normalised values of `source`, shared: to be read, never written."""
         found = self._by_source.get(id(source))
         if found is None or found[0] is not source or found[1] != kind:
             found = (source, kind, normalise(kind, source.data))
             self._by_source[id(source)] = found
-        return _writable(kind, found[2])
+        return found[2]
+
+    def built(
+        self, kind: str, source: Source, m: Methodology, inputs: object
+    ) -> dict[str, Any] | None:
+        """The values a model built for `source` with methodology `m` from equal other
+        `inputs` (build_model), derived values and child items included; None if none."""
+        found = self._built.get((id(source), kind))
+        if found is None or found[0] is not source or found[1] is not m or found[2] != inputs:
+            return None
+        return found[3]
+
+    def keep(
+        self, kind: str, source: Source, m: Methodology, inputs: object, values: dict[str, Any]
+    ) -> None:
+        self._built[id(source), kind] = (source, m, inputs, values)
 
     def recorded(
         self, kind: Kind, source: Source, path: JsonPath, values: Mapping[str, Any]
@@ -267,6 +289,23 @@ def _writable(kind: str, value: dict[str, Any]) -> dict[str, Any]:
         if isinstance(items, list):
             out[child.field or ""] = [dict(i) if isinstance(i, dict) else i for i in items]
     return out
+
+
+def _inputs(kind: str, tree: FileTree, values: Mapping[str, Any], plan_ids: Any) -> object:
+    """What building an entity of `kind` reads besides its source, the methodology and
+    its file's last change: its plans for a risk (derive_risk), the evidence, report or
+    minutes found in the tree (control_values, audit_values, review_values). Keep this
+    in step with the builders: a test holds models built with the memory equal to
+    models built afresh, commit after commit."""
+    if kind == "risk":
+        return tuple(sorted(plan_ids or ()))
+    if kind == "control":
+        return tuple(missing_evidence(tree, values["evidence"]))
+    if kind == "audit":
+        return tuple(missing_evidence(tree, [values["report"]]))
+    if kind == "review":
+        return tuple(missing_evidence(tree, [values["minutes"]]))
+    return ()
 
 
 @dataclass(frozen=True)
@@ -332,6 +371,11 @@ def build_model(
         builder = builders.get(kind)
         return builder(v, src.data) if builder is not None else v
 
+    # With the run's memory (posture over time; not in PR mode, whose risks also get
+    # their `base`), an entity built by an earlier model from the same source and the
+    # same inputs gets that model's values, derived values and child items included;
+    # nothing writes to them (a model is never written after build).
+    memory = normalised if base is None else None
     raw: dict[str, list[tuple[str, Source, dict[str, Any], bool, JsonPath, int | None]]] = {
         k.name: [] for k in KINDS
     }
@@ -339,17 +383,8 @@ def build_model(
         if kind.parent is not None:
             continue
         for src, ok in sources.get(kind.name, ()):
-            raw[kind.name].append(
-                (entity_id(kind.name, src), src, build(kind.name, src), ok, (), None)
-            )
-    for kind in KINDS:  # children: the items of their parent's list field
-        if kind.parent is None or kind.field is None:
-            continue
-        for parent_at, (pid, src, values, ok, _, _) in enumerate(raw[kind.parent]):
-            for i, item in enumerate(values.get(kind.field) or ()):
-                if isinstance(item, dict):
-                    own = kind.entity_id(item, pid) or f"{pid}/#{i + 1}"
-                    raw[kind.name].append((own, src, item, ok, (kind.field, i), parent_at))
+            read = memory.peek(kind.name, src) if memory is not None else build(kind.name, src)
+            raw[kind.name].append((entity_id(kind.name, src), src, read, ok, (), None))
 
     links: dict[str, set[str]] = {rid: set() for rid, *_ in raw["risk"]}
     for rid, _, values, *_ in raw["risk"]:
@@ -358,8 +393,45 @@ def build_model(
         for rid in values["risks"]:
             if isinstance(rid, str) and rid in links:
                 links[rid].add(pid)
+
+    kept: list[tuple[str, Source, object, dict[str, Any]]] = []
+    for kind in KINDS:
+        if kind.parent is not None or memory is None:
+            continue
+        entries = raw[kind.name]
+        for at, (eid, src, read, ok, path, p_index) in enumerate(entries):
+            committed = dates.get(src.file) if dates is not None else None
+            inputs = (committed, _inputs(kind.name, tree, read, links.get(eid)))
+            found = memory.built(kind.name, src, m, inputs)
+            if found is None:
+                found = build(kind.name, src)
+                kept.append((kind.name, src, inputs, found))
+            entries[at] = (eid, src, found, ok, path, p_index)
+    for kind in KINDS:  # children: the items of their parent's list field
+        if kind.parent is None or kind.field is None:
+            continue
+        for parent_at, (pid, src, values, ok, _, _) in enumerate(raw[kind.parent]):
+            for i, item in enumerate(values.get(kind.field) or ()):
+                if isinstance(item, dict):
+                    own = kind.entity_id(item, pid) or f"{pid}/#{i + 1}"
+                    raw[kind.name].append((own, src, item, ok, (kind.field, i), parent_at))
+    fresh: set[int] = set()  # id() of the values built here (the others are remembered)
+    if memory is not None:
+        fresh = {id(values) for _, _, _, values in kept}
+        fresh |= {
+            id(item)
+            for kind in KINDS
+            if kind.parent is not None
+            for _, _, item, _, _, p_index in raw[kind.name]
+            if p_index is not None and id(raw[kind.parent][p_index][2]) in fresh
+        }
+
+    def new(values: dict[str, Any]) -> bool:
+        return memory is None or id(values) in fresh
+
     for rid, _, values, *_ in raw["risk"]:
-        derive_risk(m, values, sorted(links[rid]))
+        if new(values):
+            derive_risk(m, values, sorted(links[rid]))
 
     before = {e.id: e.values for e in base.unique("risk")} if base is not None else {}
     entities: dict[str, tuple[Entity, ...]] = {}
@@ -368,7 +440,7 @@ def build_model(
         parents = entities.get(kind.parent, ()) if kind.parent else ()
         built = []
         for eid, src, values, ok, path, p_index in raw[kind.name]:
-            if kind.recorded:
+            if kind.recorded and new(values):
                 values["recorded"] = (
                     normalised.recorded(kind, src, path, values)
                     if normalised is not None
@@ -382,4 +454,7 @@ def build_model(
         entities[kind.name] = tuple(built)
         parent_ids = {id(p) for p in judged.get(kind.parent, ())} if kind.parent else set()
         judged[kind.name] = _unique(entities[kind.name], parent_ids)
+    if memory is not None:
+        for kind_name, src, used, values in kept:
+            memory.keep(kind_name, src, m, used, values)
     return Model(m, entities, judged, change)

@@ -1,7 +1,8 @@
-"""Findings carried from one point of posture over time to the next (checker/carry.py):
-on a real history that touches what rules read (an entity, its parent, links, evidence,
+"""Findings carried from one point of posture over time to the next (checker/carry.py),
+and entities' values remembered from one model to the next (model.Normalised): on a
+real history that touches what rules read (an entity, its parent, links, evidence,
 dates, `today`, isms.yaml, a rule file, a file broken and mended, a revert), every
-point's findings with carrying are those of the same commit judged afresh."""
+point's model and findings are those of the same commit judged afresh."""
 
 from __future__ import annotations
 
@@ -117,6 +118,8 @@ def _history(tmp_path: Path) -> Iterator[str]:
     yield commit("a broken risk file", "2026-06-20")
     (repo.path / "evidence" / "management-review-2026.md").unlink()
     yield commit("a review's minutes deleted: its decisions' own items untouched", "2026-06-20")
+    (repo.path / "evidence" / "internal-audit-2026-1.md").unlink()
+    yield commit("an audit's report deleted, the audits' file untouched", "2026-06-20")
     _edit(repo, "audits/2026.yaml", "- id: IA-2026-2", "- id: IA-2026-9")
     yield commit("an audit's id changed: the nonconformity naming it untouched", "2026-06-20")
     (repo.path / "risks" / "broken.yaml").unlink()
@@ -148,6 +151,8 @@ def test_carried_findings_are_the_findings_of_each_commit_judged_afresh(
         policy, snap, day, selected = args
         fresh = real_evaluate(policy, snap, day, selected, findings_only=True)
         judged.append((day, _sorted(found.results), _sorted(fresh.results)))
+        for kind, entities in fresh.model.entities.items():  # the model, with remembered values
+            assert [e.values for e in found.model.entities[kind]] == [e.values for e in entities]
         return found
 
     monkeypatch.setattr(timeline, "Carry", counted)

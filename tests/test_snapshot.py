@@ -4,6 +4,7 @@ give exactly what a full check gives (real fixture cases, real files)."""
 
 from __future__ import annotations
 
+import copy
 import datetime
 from pathlib import Path
 from typing import Any
@@ -44,17 +45,17 @@ def test_findings_only_gives_the_findings_of_a_full_judgement(case: Any, tmp_pat
     assert only.notices == full.notices
 
 
-def _written(model: Model) -> dict[int, Any]:
-    """The dicts building writes to: every entity's values (a child's are the item in
-    its parent's list), kept so that the ids stay theirs."""
+def _values(model: Model) -> dict[int, Any]:
+    """Every entity's values (a child's are the item in its parent's list), by id()."""
     return {id(e.values): e.values for entities in model.entities.values() for e in entities}
 
 
-def test_remembered_values_are_never_shared_between_models(tmp_path: Path) -> None:
+def test_remembered_values_are_shared_only_where_nothing_changed(tmp_path: Path) -> None:
     """Models built from the same documents with one Normalised (as posture over time
     builds one per commit) equal models built without it, under other dates and another
-    day, and share no dict that building writes to: an entity's values, and the child
-    items (actions) inside them; deeper values are read only and may be shared."""
+    day. An entity built from the same source and inputs as in the earlier model gets
+    that model's values; one whose input changed (its file's last change) gets its own;
+    and building the later model writes nothing into the earlier one's values."""
     case = next(c for c in CASES if c.name.startswith("rtp-"))
     root = case.build(tmp_path / "isms")
     display = DisplayPaths.for_root(root)
@@ -62,7 +63,7 @@ def test_remembered_values_are_never_shared_between_models(tmp_path: Path) -> No
     policy = load_policy(tree, display, cel=engine())
     selected = {i.id for i in policy.infos}
     documents, normalised = Documents(), Normalised()
-    judged = []
+    judged, as_built = [], []
     for day, dates in (
         (datetime.date(2026, 6, 1), None),
         (datetime.date(2027, 3, 1), {"risks/r1.yaml": datetime.date(2026, 1, 2)}),
@@ -74,12 +75,15 @@ def test_remembered_values_are_never_shared_between_models(tmp_path: Path) -> No
         for kind, entities in fresh.model.entities.items():
             assert [e.values for e in shared.model.entities[kind]] == [e.values for e in entities]
         judged.append(shared.model)
-    first, second = (_written(m) for m in judged)
-    assert first and not set(first) & set(second)  # no written dict in both
+        as_built.append(copy.deepcopy(_values(shared.model)))
+    first, second = (_values(m) for m in judged)
+    assert first == as_built[0]  # as it was built: the second build wrote nothing into it
+    assert set(first) & set(second)  # unchanged entities are shared
     risks = [e for e in judged[0].unique("risk") if e.source.file.endswith("r1.yaml")]
     later = [e for e in judged[1].unique("risk") if e.source.file.endswith("r1.yaml")]
     assert risks and later and risks[0].values["committed"] is None
     assert later[0].values["committed"] == datetime.date(2026, 1, 2)
+    assert later[0].values is not risks[0].values
 
 
 class _CountingTree(DiskTree):
