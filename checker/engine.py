@@ -73,17 +73,19 @@ def run(options: Options) -> Report:
     return judge(options)[0]
 
 
-def judge(options: Options) -> tuple[Report, Model]:
+def judge(options: Options, documents: Documents | None = None) -> tuple[Report, Model]:
     """The Report of a check and the Model of the tree it judged (the working tree):
-    what `isms-check report` needs besides the findings."""
+    what `isms-check report` needs besides the findings. `documents`: where the files
+    checked are remembered (the report's posture over time then finds them there);
+    None: the cache across runs' own."""
     cache = Cache(options.cache_dir)
     try:
-        return _run(options, cache)
+        return _run(options, cache, documents)
     finally:
         cache.save()
 
 
-def _run(options: Options, cache: Cache) -> tuple[Report, Model]:
+def _run(options: Options, cache: Cache, documents: Documents | None) -> tuple[Report, Model]:
     def step(text: str) -> None:
         if options.progress is not None:
             options.progress(text)
@@ -104,7 +106,8 @@ def _run(options: Options, cache: Cache) -> tuple[Report, Model]:
         }
     head = Snapshot(head_tree, display, head_dates)
     # base and head share most files: each is checked once, and not again until it changes
-    documents = Documents(cache.store(f"documents {root}", prune=True))
+    if documents is None:
+        documents = Documents(cache.store(f"documents {root}", prune=True))
     cel = engine(options.engine, cache)
     typecheck = remembered(cache.store("rule types"))
     head_policy = load_policy(

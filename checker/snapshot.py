@@ -3,13 +3,14 @@ files → documents → schema findings → entities → CEL results → waivers
 
 from __future__ import annotations
 
+import contextlib
 import datetime
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 
 from checker.carry import Carry
 from checker.documents import Document, Documents
-from checker.errors import ConfigError
+from checker.errors import ConfigError, FatalError
 from checker.evaluate import Evaluator
 from checker.findings import Result, number_occurrences
 from checker.gitobjects import SnapshotTree
@@ -104,6 +105,14 @@ def _content_id(tree: FileTree, rel: str) -> str | None:
     """The git blob id of a commit's file (None for a link that leads outside, and for
     the working tree, whose files are read and hashed)."""
     return tree.blob_id(rel) if isinstance(tree, SnapshotTree) else None
+
+
+def check_files(policy: Policy, snap: Snapshot, documents: Documents) -> None:
+    """Parses and schema-checks the entity files `evaluate` will read, into `documents`
+    (posture over time does it before forking a worker, which then reads them from
+    memory); a snapshot that cannot be loaded is left for `evaluate` to report."""
+    with contextlib.suppress(FatalError):
+        _load_files(snap, policy.methodology, policy.tree, documents, [])
 
 
 def evaluate(

@@ -45,7 +45,7 @@ from checker.loader import DisplayPaths
 from checker.methodology import isms_file
 from checker.model import Model, Normalised
 from checker.policy import Policy, load_policy
-from checker.snapshot import Snapshot, evaluate
+from checker.snapshot import Snapshot, check_files, evaluate
 
 BY_CHOICES = ("month", "commit")
 SEVERITIES = ("error", "warning", "info")
@@ -302,15 +302,21 @@ def _prepare(c: _Context, label: str, day: datetime.date, commit: Commit) -> _Pr
     return _Prepared(label, day, commit, found[0], policy)
 
 
+def _snapshot(
+    c: _Context, p: _Prepared, policy: Policy, dates: Mapping[str, datetime.date] | None
+) -> tuple[Policy, Snapshot]:
+    tree = SnapshotTree(c.objects, p.tree)
+    snap = Snapshot(tree, c.display, dates, origin=f"commit {p.commit.sha[:12]}")
+    return dataclasses.replace(policy, tree=tree), snap
+
+
 def _judge(c: _Context, p: _Prepared) -> Point:
     commit = p.commit
     if p.policy is None:
         return Point(p.label, p.day, commit.sha, commit.date, False, note=p.note)
     try:
         dates = last_changes(c.commits, commit.sha, c.under)
-        tree = SnapshotTree(c.objects, p.tree)
-        snap = Snapshot(tree, c.display, dates, origin=f"commit {commit.sha[:12]}")
-        policy = dataclasses.replace(p.policy, tree=tree)
+        policy, snap = _snapshot(c, p, p.policy, dates)
         selected = {i.id for i in policy.infos}
         judged = evaluate(
             policy,
@@ -396,13 +402,17 @@ class _Ends:
 
 def _judge_all(c: _Context, prepared: list[_Prepared], workers: int) -> tuple[list[Point], int]:
     """The points judged in order, and how many git objects a worker read. With 2
-    workers, a forked child judges points from the newest back while this process
+    workers, every file of every point is checked here first (so none is checked
+    twice), then a forked child judges points from the newest back while this process
     judges from the oldest on (_Ends); the child hands back its points, pickled
-    through a pipe. Each reads and checks the files of its own points (those of both
-    are checked twice: fewer than the balance saves)."""
+    through a pipe."""
     if workers < 2:
         order = iter(range(len(prepared)))
         return [p for _, p in _judge_each(c, prepared, lambda: next(order, None))], 0
+    for p in prepared:  # every file checked here once, before the fork: none twice
+        if p.policy is not None:
+            check_files(*_snapshot(c, p, p.policy, None), c.documents)
+    gc.freeze()  # what both processes read: not walked (nor so copied) by the collector
     ends = _Ends(len(prepared))
     before = set(c.documents.used)
     persistent = c.documents.store.path is not None

@@ -118,13 +118,17 @@ def execute(options: ReportOptions) -> int:
         progress=options.progress,
     )
     try:
-        checked, model = engine.judge(run)
         root = find_root(options.path)
         cache = Cache(options.cache_dir)
         try:
+            checked_files = Documents(cache.store(f"documents {root}", prune=True))
+            checked, model = engine.judge(run, checked_files)
             if options.progress is not None:
                 options.progress("reading the history")
             documents = Documents(cache.store(f"timeline documents {root}", prune=True))
+            # the files the check read: those of the newest point (the working tree's, if
+            # committed), and of older ones where a file has not changed since
+            documents.adopt(checked_files.used)
             history = timeline(
                 History.open(root),
                 DisplayPaths.for_root(root),
