@@ -28,7 +28,7 @@ from __future__ import annotations
 import dataclasses
 import datetime
 import operator
-from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from typing import Any, Protocol, TypeVar
 
@@ -136,6 +136,7 @@ class Carry:
         self._today: datetime.date | None = None
         self._entities: dict[Key, Entity] = {}
         self._ids: object = None
+        self._refs: tuple[int, dict[Key, Result | None]] | None = None  # ISMS-REF's, by entity
         self._reads: dict[str, Reads] = {}
         self._tracked: dict[str, _Tracking | None] = {}  # by rule id: see _tracking
         self._held: dict[tuple[str, str], _Held] = {}  # by (rule id, resource)
@@ -146,18 +147,13 @@ class Carry:
         self._today_changed = True
         self.reused = self.judged = 0  # evaluations saved and made, for tests and bench
 
-    def start(
-        self,
-        model: Model,
-        today: datetime.date,
-        rules: Iterable[Rule],
-        isms: Mapping[str, Any],
-    ) -> None:
-        """A new point: `model` judged as of `today` by `rules`, `isms` its variable."""
+    def start(self, model: Model, today: datetime.date, rules: Iterable[Rule]) -> None:
+        """A new point: `model` judged as of `today` by `rules`."""
         rules = tuple(rules)
         policy = (model.methodology, model.change, *rules)
         if len(policy) != len(self._policy) or not all(map(operator.is_, policy, self._policy)):
             self._held.clear()
+            self._refs = None
             self._reads = {r.info.id: reads(r) for r in rules}
             self._tracked = {r.info.id: _tracking(r, self._reads[r.info.id]) for r in rules}
             self._entities = {}
@@ -173,11 +169,35 @@ class Carry:
         self._changed = changed
         self._changed_maps = {k.plural: changed[k.name] for k in FOLDER_KINDS if k.name in changed}
         self._changed_isms = set(self._changed_maps)
-        if isms.get("ids") != self._ids:
+        ids = {k.name: [e.id for e in model.of_kind(k.name)] for k in KINDS}  # isms.ids, refs
+        if ids != self._ids:
             self._changed_isms.add("ids")
         self._today_changed = today != self._today
-        self._entities, self._ids, self._today = entities, isms.get("ids"), today
+        self._entities, self._ids, self._today = entities, ids, today
         self._point += 1
+
+    def refs(
+        self, entities: Iterable[Entity], judge: Callable[[Entity], Result | None]
+    ) -> list[Result]:
+        """ISMS-REF's findings (structure.ref_results) on `entities`: `judge(entity)` on
+        those that changed, carried for the others while the ids of every kind are the
+        same (the rule ids and catalog come with the policy)."""
+        last = self._refs
+        same = last is not None and last[0] == self._point - 1 and "ids" not in self._changed_isms
+        found: dict[Key, Result | None] = {}
+        for e in entities:
+            key = (e.kind, e.id)
+            if (
+                same
+                and last is not None
+                and key in last[1]
+                and e.id not in self._changed.get(e.kind, ())
+            ):
+                found[key] = last[1][key]
+            else:
+                found[key] = judge(e)
+        self._refs = (self._point, found)
+        return [r for r in found.values() if r is not None]
 
     def findings(
         self,

@@ -111,14 +111,15 @@ class Evaluator:
             return Location(m.file, line, column)
 
         catalog_loc = locate_isms(("catalog",)) if "catalog" in m.data else Location(m.file, 1)
-        targets: dict[str, list[Target]] = {
-            kind.name: [
-                self._target(e)
-                for e in model.unique(kind.name)
-                if kind.is_active(e.values) and kind.name != "waiver"
-            ]
+        # the entities rules judge, by kind; their targets are made when first needed
+        # (posture over time judges few of them at each point, carry.py)
+        self.active: dict[str, list[Entity]] = {
+            kind.name: [e for e in model.unique(kind.name) if kind.is_active(e.values)]
             for kind in KINDS
+            if kind.name != "waiver"
         }
+        self._made: dict[int, Target] = {}
+        targets: dict[str, list[Target]] = {}
         kind_isms, kind_catalog = engine.value("isms"), engine.value("catalog")
         targets["isms"] = [
             Target(
@@ -178,7 +179,19 @@ class Evaluator:
             )
             for n in CLAUSES
         ]
-        self.targets = targets
+        self.fixed = targets  # the targets that are not entities
+
+    @functools.cached_property
+    def targets(self) -> dict[str, list[Target]]:
+        """Every target, by resource."""
+        made = {kind: [self.target_of(e) for e in es] for kind, es in self.active.items()}
+        return {**made, **self.fixed}
+
+    def target_of(self, e: Entity) -> Target:
+        found = self._made.get(id(e))
+        if found is None:
+            found = self._made[id(e)] = self._target(e)
+        return found
 
     def _target(self, e: Entity, values: Mapping[str, Any] | None = None) -> Target:
         """The target of entity `e`; `values`: its values if not the model's own."""
@@ -220,9 +233,7 @@ class Evaluator:
         over time only counts findings); `carry`: the findings of the timeline's last
         point, carried where nothing they read changed (findings_only, this model's
         own targets)."""
-        if carry is not None and targets is None and findings_only:
-            rules = list(rules)
-            carry.start(self.model, self.plain_common["today"], rules, self.plain_common["isms"])
+        if carry is not None and targets is None and findings_only:  # carry started
             return self._carried(rules, carry)
         targets = targets or self.targets
         out: list[Result] = []
@@ -238,9 +249,15 @@ class Evaluator:
         out: list[Result] = []
         for rule in rules:
             for resource in rule.resources:
-                targets = self.targets.get(resource, [])
-                out += carry.findings(rule, resource, targets, _finding)
+                if resource in self.active:  # a target made only for an entity judged
+                    entities = self.active[resource]
+                    out += carry.findings(rule, resource, entities, self._entity_finding)
+                else:
+                    out += carry.findings(rule, resource, self.fixed.get(resource, []), _finding)
         return out
+
+    def _entity_finding(self, rule: Rule, e: Entity) -> Result | None:
+        return judge(rule, self.target_of(e), findings_only=True)
 
 
 def _finding(rule: Rule, target: Target) -> Result | None:

@@ -170,9 +170,11 @@ def judge(
     model = build_model(
         policy.methodology, snap.tree, sources, snap.dates, base, change, normalised
     )
-    results += dup_results(model, only)
-    results += ref_results(model, [i.id for i in policy.infos], only)
     rules = [r for r in policy.rules if r.info.id in selected]
+    if carry is not None and only:
+        carry.start(model, today, rules)
+    results += dup_results(model, only)
+    results += ref_results(model, [i.id for i in policy.infos], only, carry if only else None)
     evaluator = Evaluator(model, today, policy.engine)
     results += evaluator.run(rules, None, only, carry)  # every kind but waivers, judged last
     results = [r for r in results if r.rule in selected]

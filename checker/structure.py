@@ -8,13 +8,16 @@ from __future__ import annotations
 
 from collections import defaultdict
 from collections.abc import Iterable, Mapping, Sequence
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from checker.findings import Location, Outcome, Result, RuleInfo, Severity
-from checker.kinds import CLAUSES, KINDS, Link
+from checker.kinds import BY_NAME, CLAUSES, KINDS, Link
 from checker.loader import ParsedFile, Source
 from checker.model import Entity, Model
 from checker.schema import Violation
+
+if TYPE_CHECKING:
+    from checker.carry import Carry
 
 _SRC = "built-in (python)"
 PARSE = RuleInfo(
@@ -177,9 +180,12 @@ def dup_results(model: Model, findings_only: bool = False) -> list[Result]:
     return out
 
 
-def ref_results(model: Model, rule_ids: Sequence[str], findings_only: bool = False) -> list[Result]:
+def ref_results(
+    model: Model, rule_ids: Sequence[str], findings_only: bool = False, carry: Carry | None = None
+) -> list[Result]:
     """Checks every link of every judged entity (but inactive ones: closed risks); the
-    finding points at the first unknown id."""
+    finding points at the first unknown id. `carry` (findings_only, posture over time):
+    the findings on entities unchanged since the point judged before (carry.py)."""
     known = {kind.name: {e.id for e in model.of_kind(kind.name)} for kind in KINDS}
     targets = (
         set().union(*known.values())
@@ -187,7 +193,6 @@ def ref_results(model: Model, rule_ids: Sequence[str], findings_only: bool = Fal
         | set(CLAUSES)
         | {"isms"}
     )
-    out = []
     linkable: dict[tuple[str, ...], set[str]] = {}  # ids of these kinds, made once
 
     def ids_of(kinds: tuple[str, ...]) -> set[str]:
@@ -198,7 +203,7 @@ def ref_results(model: Model, rule_ids: Sequence[str], findings_only: bool = Fal
 
     def judge(
         e: Entity, checks: Sequence[tuple[tuple[str, ...], object, Link | None, set[str]]]
-    ) -> None:
+    ) -> Result | None:
         unknown: list[str] = []
         first: tuple[str | int, ...] = ()
         for field, values, link, ids in checks:
@@ -217,33 +222,41 @@ def ref_results(model: Model, rule_ids: Sequence[str], findings_only: bool = Fal
                         first = (*field, i) if isinstance(values, list) else field
         if unknown:
             message = f"unknown id: {'; '.join(unknown)}"
-            out.append(Result.of(REF, e.kind, e.id, _location(e, *first), Outcome.FAIL, message))
-        elif not findings_only:
-            out.append(Result.of(REF, e.kind, e.id, _location(e), Outcome.PASS))
+            return Result.of(REF, e.kind, e.id, _location(e, *first), Outcome.FAIL, message)
+        if not findings_only:
+            return Result.of(REF, e.kind, e.id, _location(e), Outcome.PASS)
+        return None
 
     rule_set = set(rule_ids)
-    for kind in KINDS:
-        for e in model.unique(kind.name):
-            if kind.name == "waiver":
-                rule, target = e.values["rule"], e.values["target"]
-                judge(
-                    e,
-                    [(("rule",), rule, None, rule_set), (("target",), target, None, targets)],
+
+    def judged(e: Entity) -> Result | None:
+        if e.kind == "waiver":
+            rule, target = e.values["rule"], e.values["target"]
+            return judge(
+                e, [(("rule",), rule, None, rule_set), (("target",), target, None, targets)]
+            )
+        return judge(
+            e,
+            [
+                (
+                    tuple(link.field.split(".")),
+                    _value(e.values, link.field),
+                    link,
+                    ids_of(link.kinds),
                 )
-            elif kind.links and kind.is_active(e.values):
-                judge(
-                    e,
-                    [
-                        (
-                            tuple(link.field.split(".")),
-                            _value(e.values, link.field),
-                            link,
-                            ids_of(link.kinds),
-                        )
-                        for link in kind.links
-                    ],
-                )
-    return out
+                for link in BY_NAME[e.kind].links
+            ],
+        )
+
+    linked = [
+        e
+        for kind in KINDS
+        for e in model.unique(kind.name)
+        if kind.name == "waiver" or (kind.links and kind.is_active(e.values))
+    ]
+    if carry is not None:
+        return carry.refs(linked, judged)
+    return [r for r in map(judged, linked) if r is not None]
 
 
 def _value(values: Mapping[str, Any], dotted: str) -> Any:

@@ -10,12 +10,15 @@ file's last-change date as of that commit (for GIT-001).
 
 Trees and blobs come from one `git cat-file --batch` process (gitobjects.py), each
 object read once, all before any point is judged; each file is parsed and schema-checked
-once per content (documents.py remembers it, by git blob id), each entity normalised
-once per content (model.Normalised), and a policy is loaded once per distinct isms.yaml
-and rule files. A point is judged for its findings alone (posture counts them). With 2
-CPUs and enough points, a forked worker judges the later half of the points, whose
-files this process checked first, and hands its points back in order. The working
-tree, the index and HEAD are never touched.
+once per content (documents.py remembers it, by git blob id; `report` hands over the
+files its check read), each entity normalised once per content and rebuilt only where
+its source or inputs changed (model.Normalised), and a policy is loaded once per
+distinct isms.yaml and rule files. A point is judged for its findings alone (posture
+counts them), and a finding is carried from the point judged before where nothing it
+reads changed (carry.py). With 2 CPUs and enough points, every file is checked first,
+then a forked worker judges points from the newest back while this process judges from
+the oldest on, until they meet, and hands its points back. The working tree, the index
+and HEAD are never touched.
 
 Outside git, in a repository without commits, or in a shallow clone (the history is cut
 off) there is no timeline: `Timeline.note` says why.
@@ -246,6 +249,7 @@ def timeline(
             objects, policies, history, commits, under, display, documents, Normalised(), Carry()
         )
         try:
+            gc.freeze()  # what is there already (the check's files): see _judge_each
             # every tree, file and policy is read here, once; judging then reads nothing
             prepared = [_prepare(context, *point) for point in choose(commits, today, by)]
             points, read = _judge_all(context, prepared, _workers(workers, len(prepared)))
@@ -412,7 +416,7 @@ def _judge_all(c: _Context, prepared: list[_Prepared], workers: int) -> tuple[li
     for p in prepared:  # every file checked here once, before the fork: none twice
         if p.policy is not None:
             check_files(*_snapshot(c, p, p.policy, None), c.documents)
-    gc.freeze()  # what both processes read: not walked (nor so copied) by the collector
+            gc.freeze()  # what both processes read: not walked (nor so copied) by the collector
     ends = _Ends(len(prepared))
     before = set(c.documents.used)
     persistent = c.documents.store.path is not None

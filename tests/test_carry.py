@@ -122,6 +122,8 @@ def _history(tmp_path: Path) -> Iterator[str]:
     yield commit("an audit's report deleted, the audits' file untouched", "2026-06-20")
     _edit(repo, "audits/2026.yaml", "- id: IA-2026-2", "- id: IA-2026-9")
     yield commit("an audit's id changed: the nonconformity naming it untouched", "2026-06-20")
+    _edit(repo, "controls/custom.yaml", "id: NW-1", "id: NW-9")
+    yield commit("a control's id changed: the risk linking it untouched (ISMS-REF)", "2026-06-20")
     (repo.path / "risks" / "broken.yaml").unlink()
     (repo.path / "risks" / "third-parties.yaml").rename(repo.path / "risks" / "suppliers.yaml")
     yield commit("mended; a risk file renamed", "2026-07-09")
