@@ -296,6 +296,8 @@ def _same(old: Entity | None, new: Entity) -> bool:
     """Whether an entity is what it was: the same source and place, equal values, and
     the same parent. Equal values from one source hold values of the same types (the
     same parsed data, derived the same way), so `==` cannot take 1 for true here."""
+    if old is new:
+        return True
     if old is None or old.source is not new.source or old.path != new.path:
         return False
     if (old.parent is None) != (new.parent is None):

@@ -238,6 +238,7 @@ class Normalised:
         # (id(source), kind) -> (source, the methodology and other inputs its values were
         # derived from, the values)
         self._built: dict[tuple[int, str], tuple[Source, Methodology, object, dict[str, Any]]] = {}
+        self._entities: dict[int, Entity] = {}  # by id() of their values, which they hold
         # (id(source), kind, path) -> (source, its `recorded`), read from the fields the
         # schema defines, which no builder changes
         self._recorded: dict[tuple[int, str, JsonPath], tuple[Source, list[dict[str, Any]]]] = {}
@@ -268,6 +269,15 @@ class Normalised:
     ) -> None:
         self._built[id(source), kind] = (source, m, inputs, values)
 
+    def entity(self, made: Entity) -> Entity:
+        """The Entity an earlier model made with the same values object and all else
+        equal (its parent the same object), else `made`, remembered."""
+        found = self._entities.get(id(made.values))
+        if found is not None and found.values is made.values and _same_entity(found, made):
+            return found
+        self._entities[id(made.values)] = made
+        return made
+
     def recorded(
         self, kind: Kind, source: Source, path: JsonPath, values: Mapping[str, Any]
     ) -> list[dict[str, Any]]:
@@ -277,6 +287,17 @@ class Normalised:
         if found is None or found[0] is not source:
             found = self._recorded[key] = (source, recorded(kind, values))
         return list(found[1])  # its own list; the {field, date} items are read only
+
+
+def _same_entity(a: Entity, b: Entity) -> bool:
+    return (
+        a.kind == b.kind
+        and a.id == b.id
+        and a.source is b.source
+        and a.valid == b.valid
+        and a.path == b.path
+        and a.parent is b.parent
+    )
 
 
 def _writable(kind: str, value: dict[str, Any]) -> dict[str, Any]:
@@ -450,7 +471,8 @@ def build_model(
                 old = before.get(eid) if kind.name == "risk" else None
                 values["base"] = {k: v for k, v in old.items() if k != "base"} if old else None
             parent = parents[p_index] if p_index is not None else None
-            built.append(Entity(kind.name, eid, src, values, ok, path, parent))
+            made = Entity(kind.name, eid, src, values, ok, path, parent)
+            built.append(memory.entity(made) if memory is not None else made)
         entities[kind.name] = tuple(built)
         parent_ids = {id(p) for p in judged.get(kind.parent, ())} if kind.parent else set()
         judged[kind.name] = _unique(entities[kind.name], parent_ids)
