@@ -18,9 +18,15 @@ was worked out at (or last carried to):
 
 Which variables a rule reads is found in its expressions' parse trees, over-counted
 rather than under: any identifier `today` or `isms` counts, even one a macro binds.
+A rule that reads `today` or an entity map is run, with the native engine, as programs
+that note what they read (celnative.tracking): its result on an entity is then carried
+though `today` or the map moved, while each comparison with `today` comes out the same
+and no key it read belongs to an entity that changed.
+
 Only findings are carried (judge's `findings_only`, which posture uses); an evaluation
 error is worked out again each time, and so are the targets that are not entities
-(isms, the catalog's controls, the clauses) and waivers.
+(isms, the catalog's controls, the clauses) and waivers. ISMS-REF's findings
+(structure.ref_results) are carried alike, while every kind's ids are the same.
 """
 
 from __future__ import annotations
@@ -96,7 +102,7 @@ Key = tuple[str, str]  # (kind, id) of an entity
 
 
 class Judged(Protocol):
-    """A target of evaluate.py: what a rule judges, by its id."""
+    """What a rule judges (an entity, or another target of evaluate.py), by its id."""
 
     @property
     def id(self) -> str: ...
@@ -122,7 +128,7 @@ class _Held:
     point: int
     found: dict[str, Result]  # the findings, by target id
     failed: set[str]  # the targets whose evaluation failed: judged again each time
-    # a rule that reads `today` (tracked): each target's comparisons with it
+    # a rule whose programs note what they read (_Tracking): each target's notes
     notes: dict[str, list[tracking.Note]] | None
 
 
@@ -251,7 +257,7 @@ class Carry:
         target: T,
         notes: dict[str, list[tracking.Note]] | None,
     ) -> Result | None:
-        """`judge(rule, target)`, its comparisons with `today` noted into `notes`."""
+        """`judge(rule, target)`, what it reads noted into `notes` (if not None)."""
         if notes is None:
             return judge(rule, target)
         tracking.NOTES = notes[target.id] = []

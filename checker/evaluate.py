@@ -230,10 +230,10 @@ class Evaluator:
         carry: Carry | None = None,
     ) -> list[Result]:
         """Every result of `rules` on the targets; `findings_only`: no passes (posture
-        over time only counts findings); `carry`: the findings of the timeline's last
-        point, carried where nothing they read changed (findings_only, this model's
-        own targets)."""
-        if carry is not None and targets is None and findings_only:  # carry started
+        over time only counts findings); `carry` (with findings_only, on this model's
+        own targets), started for this model (snapshot.judge): findings of the point
+        judged before are carried where nothing they read changed."""
+        if carry is not None and targets is None and findings_only:
             return self._carried(rules, carry)
         targets = targets or self.targets
         out: list[Result] = []
