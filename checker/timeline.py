@@ -377,9 +377,9 @@ class _Ends:
     """The points left to judge, taken by two processes from either end until they
     meet: this one from the oldest, the forked worker from the newest. Each takes the
     next as soon as it is done, so the two finish together however the points' costs
-    differ (the first point a process judges reads and checks all its files; later
-    ones only the files that changed, and carry the rest). Shared memory, set up
-    before the fork."""
+    differ (the first point a process judges builds and judges every entity; later
+    ones only what changed, and carry the rest). Shared memory, set up before the
+    fork."""
 
     def __init__(self, count: int) -> None:
         import multiprocessing  # only where a worker is forked
